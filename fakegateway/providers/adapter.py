@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -135,24 +134,6 @@ def default_error_message(status: int, body: bytes) -> str:
     if status >= 500:
         return f"provider server error ({status})"
     return f"provider API error ({status})"
-
-
-def encode_multipart(fields: Sequence[tuple[str, str]], files: Sequence[FilePart]) -> tuple[str, bytes]:
-    """A multipart/form-data body with the text fields first, then the files; returns (content type, body)."""
-    boundary = "----fakegateway" + secrets.token_hex(12)
-    chunks: list[bytes] = []
-    for name, value in fields:
-        chunks.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        )
-    for part in files:
-        head = (
-            f"--{boundary}\r\nContent-Disposition: form-data; "
-            f'name="{part.field}"; filename="{part.filename}"\r\nContent-Type: {part.content_type}\r\n\r\n'
-        )
-        chunks.append(head.encode() + part.data + b"\r\n")
-    chunks.append(f"--{boundary}--\r\n".encode())
-    return f"multipart/form-data; boundary={boundary}", b"".join(chunks)
 
 
 def param_text(params: Mapping[str, Any], name: str) -> str | None:

@@ -6,11 +6,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from . import openai
+from . import anthropic, cohere, mistral, openai
 from .adapter import AdapterError, Call, FilePart, Outcome, ProviderAdapter
 from .dispatch import handle
 
-ADAPTERS: dict[str, ProviderAdapter] = {adapter.name: adapter for adapter in (openai.ADAPTER,)}
+ADAPTERS: dict[str, ProviderAdapter] = {
+    adapter.name: adapter for adapter in (openai.ADAPTER, anthropic.ADAPTER, cohere.ADAPTER, mistral.ADAPTER)
+}
 
 
 def _extra_fields(request_type: str, provider: str | None, model: str | None) -> dict[str, Any]:

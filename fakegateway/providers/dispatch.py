@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import openai
+from . import anthropic, cohere, mistral, openai
 from .common import Handler, WireRequest, WireResponse, lower_headers
 
-ROUTES: dict[str, Handler] = {**openai.ROUTES}
+ROUTES: dict[str, Handler] = {**openai.ROUTES, **anthropic.ROUTES, **cohere.ROUTES, **mistral.ROUTES}
 
 
 async def handle(method: str, path: str, headers: Mapping[str, str], body: bytes) -> WireResponse:

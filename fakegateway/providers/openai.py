@@ -10,10 +10,12 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from . import media
 from .adapter import (
     AdapterError,
     Call,
     ErrorFields,
+    FilePart,
     ProviderAdapter,
     Route,
     WireCall,
@@ -22,6 +24,7 @@ from .adapter import (
     default_error_message,
     forwarded,
     json_call,
+    param_text,
 )
 from .common import (
     Handler,
@@ -37,6 +40,7 @@ from .common import (
     random_id,
     require_string,
 )
+from .multipart import FormPart, encode_form, parse_form
 
 
 def error_body(exc: ProviderError) -> dict[str, Any]:
@@ -294,13 +298,192 @@ async def _embeddings(request: WireRequest) -> WireResponse:
     )
 
 
+_SPEECH_FORMATS: dict[str, tuple[str, Callable[[str], bytes]]] = {
+    "mp3": ("audio/mpeg", media.mp3),
+    "wav": ("audio/wav", media.wav),
+    "pcm": ("audio/pcm", media.pcm),
+}
+
+
+async def _speech(request: WireRequest) -> WireResponse:
+    payload = json_object(request.body)
+    model = require_string(payload, "model")
+    await provider_turn(model)
+    text = require_string(payload, "input")
+    if len(text) > 4096:
+        raise ProviderError(400, "'input' is longer than 4096 characters.", param="input")
+    require_string(payload, "voice")
+    audio_format = payload.get("response_format") or "mp3"
+    if audio_format not in _SPEECH_FORMATS:
+        supported = ", ".join(_SPEECH_FORMATS)
+        raise ProviderError(
+            400,
+            f"response_format '{audio_format}' is not supported by this fake provider (use {supported}).",
+            param="response_format",
+        )
+    content_type, render = _SPEECH_FORMATS[audio_format]
+    return WireResponse(200, {"content-type": content_type}, render(text))
+
+
+_TRANSCRIPT_SENTENCES = (
+    "Hello, this is a short test recording.",
+    "The quick brown fox jumps over the lazy dog.",
+    "Please leave a message after the tone.",
+    "Testing one, two, three.",
+    "The weather today is clear and sunny.",
+    "Thank you for calling, how can I help?",
+)
+
+
+def transcript(audio: bytes) -> str:
+    """A stable transcript for the given audio: one sentence per few seconds, chosen by a hash."""
+    digest = hashlib.sha256(audio).digest()
+    count = max(1, min(len(digest), math.ceil(media.audio_seconds(audio) / 4)))
+    return " ".join(_TRANSCRIPT_SENTENCES[digest[i] % len(_TRANSCRIPT_SENTENCES)] for i in range(count))
+
+
+def _timestamp(seconds: float, separator: str) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    whole, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{whole:02d}{separator}{millis:03d}"
+
+
+def _form_fields(parts: list[FormPart]) -> dict[str, str]:
+    return {part.name: part.text for part in parts if part.filename is None}
+
+
+async def _transcriptions(request: WireRequest) -> WireResponse:
+    parts = parse_form(request.headers.get("content-type", ""), request.body)
+    fields = _form_fields(parts)
+    model = require_string(fields, "model")
+    await provider_turn(model)
+    audio = next((part for part in parts if part.name == "file" and part.filename is not None), None)
+    if audio is None:
+        raise ProviderError(400, "Missing required parameter: 'file'.", param="file")
+    if not audio.data:
+        raise ProviderError(400, "The audio file is empty.", param="file")
+    text = transcript(audio.data)
+    seconds = media.audio_seconds(audio.data)
+    audio_format = fields.get("response_format") or "json"
+    usage = {"type": "duration", "seconds": max(1, math.ceil(seconds))}
+    if audio_format == "json":
+        return WireResponse.json(200, {"text": text, "usage": usage})
+    if audio_format == "text":
+        return WireResponse(200, {"content-type": "text/plain; charset=utf-8"}, (text + "\n").encode())
+    if audio_format == "srt":
+        body = f"1\n{_timestamp(0, ',')} --> {_timestamp(seconds, ',')}\n{text}\n\n"
+        return WireResponse(200, {"content-type": "text/plain; charset=utf-8"}, body.encode())
+    if audio_format == "vtt":
+        body = f"WEBVTT\n\n{_timestamp(0, '.')} --> {_timestamp(seconds, '.')}\n{text}\n\n"
+        return WireResponse(200, {"content-type": "text/vtt; charset=utf-8"}, body.encode())
+    if audio_format == "verbose_json":
+        segment = {
+            "id": 0,
+            "seek": 0,
+            "start": 0.0,
+            "end": seconds,
+            "text": " " + text,
+            "tokens": [50364 + index for index in range(count_tokens(text))],
+            "temperature": 0.0,
+            "avg_logprob": -0.25,
+            "compression_ratio": 1.2,
+            "no_speech_prob": 0.01,
+        }
+        language = fields.get("language") or "english"
+        body_json = {
+            "task": "transcribe",
+            "language": language,
+            "duration": seconds,
+            "text": text,
+            "segments": [segment],
+            "usage": usage,
+        }
+        return WireResponse.json(200, body_json)
+    raise ProviderError(
+        400,
+        f"response_format '{audio_format}' is not supported by this fake provider "
+        "(use json, text, srt, vtt or verbose_json).",
+        param="response_format",
+    )
+
+
+def _image_items(fields: dict[str, Any], seeds: list[str]) -> list[dict[str, Any]]:
+    response_format = fields.get("response_format") or "b64_json"
+    if response_format not in ("b64_json", "url"):
+        raise ProviderError(400, f"Invalid response_format '{response_format}'.", param="response_format")
+    items = []
+    for seed in seeds:
+        image = media.png(seed)
+        if response_format == "url":
+            # A reserved .invalid host: the link is well formed and can never be fetched.
+            digest = hashlib.sha256(image).hexdigest()[:32]
+            items.append({"url": f"https://images.fake-openai.invalid/{digest}.png"})
+        else:
+            items.append({"b64_json": base64.b64encode(image).decode()})
+    return items
+
+
+def _image_count(fields: dict[str, Any]) -> int:
+    return optional_int(fields, "n", 1, high=10)
+
+
+async def _images_generations(request: WireRequest) -> WireResponse:
+    payload = json_object(request.body)
+    model = require_string(payload, "model")
+    await provider_turn(model)
+    prompt = require_string(payload, "prompt")
+    seeds = [f"{model}|{prompt}|{index}" for index in range(_image_count(payload))]
+    return WireResponse.json(200, {"created": int(time.time()), "data": _image_items(payload, seeds)})
+
+
+def _uploaded_images(parts: list[FormPart], names: tuple[str, ...]) -> list[FormPart]:
+    images = [part for part in parts if part.name in names and part.filename is not None]
+    if not images:
+        raise ProviderError(400, f"Missing required parameter: '{names[0]}'.", param=names[0])
+    for number, image in enumerate(images, start=1):
+        if media.image_type(image.data) is None:
+            raise ProviderError(
+                400, f"Invalid file for image {number}: expected a PNG, JPEG or WebP image.", param=image.name
+            )
+    return images
+
+
+async def _images_edits(request: WireRequest) -> WireResponse:
+    parts = parse_form(request.headers.get("content-type", ""), request.body)
+    fields = _form_fields(parts)
+    model = require_string(fields, "model")
+    await provider_turn(model)
+    images = _uploaded_images(parts, ("image", "image[]"))
+    prompt = require_string(fields, "prompt")
+    image_hash = hashlib.sha256(b"".join(image.data for image in images)).hexdigest()
+    seeds = [f"{model}|{prompt}|{image_hash}|{index}" for index in range(_image_count(fields))]
+    return WireResponse.json(200, {"created": int(time.time()), "data": _image_items(fields, seeds)})
+
+
+async def _images_variations(request: WireRequest) -> WireResponse:
+    parts = parse_form(request.headers.get("content-type", ""), request.body)
+    fields = _form_fields(parts)
+    model = fields.get("model") or "dall-e-2"
+    await provider_turn(model)
+    images = _uploaded_images(parts, ("image",))
+    image_hash = hashlib.sha256(images[0].data).hexdigest()
+    seeds = [f"{model}|variation|{image_hash}|{index}" for index in range(_image_count(fields))]
+    return WireResponse.json(200, {"created": int(time.time()), "data": _image_items(fields, seeds)})
+
+
 ROUTES: dict[str, Handler] = {
     "/v1/completions": _endpoint(_completions),
     "/v1/chat/completions": _endpoint(_chat_completions),
     "/v1/responses": _endpoint(_responses),
     "/v1/embeddings": _endpoint(_embeddings),
+    "/v1/audio/speech": _endpoint(_speech),
+    "/v1/audio/transcriptions": _endpoint(_transcriptions),
+    "/v1/images/generations": _endpoint(_images_generations),
+    "/v1/images/edits": _endpoint(_images_edits),
+    "/v1/images/variations": _endpoint(_images_variations),
 }
-
 
 # --- Bifrost layer: how Bifrost's OpenAI adapter calls the endpoints above and reads their answers ---
 
@@ -330,15 +513,129 @@ def _json_route(path: str) -> Route:
     def build(call: Call) -> WireCall:
         return json_call(path, forwarded(call), _AUTH)
 
+    return Route(build, _decode)
+
+
+def _speech_route() -> Route:
+    def build(call: Call) -> WireCall:
+        return json_call("/v1/audio/speech", forwarded(call), _AUTH)
+
     def convert(call: Call, response: WireResponse) -> dict[str, Any]:
+        if not response.body:
+            raise AdapterError("empty response received from provider", None, True)
+        # Bifrost keeps the raw audio bytes; its JSON carries them base64-encoded.
+        return {"audio": base64.b64encode(response.body).decode()}
+
+    return Route(build, convert)
+
+
+def _text_fields(call: Call, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Multipart text fields in Bifrost's order; list values become repeated fields."""
+    fields = [("model", call.model)]
+    for name in names:
+        value = call.params.get(name)
+        values = value if isinstance(value, list) else [value]
+        fields.extend((name, text) for item in values if (text := param_text({name: item}, name)) is not None)
+    return fields
+
+
+_TRANSCRIPTION_FIELDS = (
+    "language",
+    "prompt",
+    "response_format",
+    "temperature",
+    "timestamp_granularities[]",
+    "include[]",
+)
+_PLAIN_TEXT_FORMATS = ("text", "srt", "vtt")
+
+
+def _audio_filename(part: FilePart) -> str:
+    if part.filename:
+        return part.filename
+    # Bifrost names an unnamed upload after its audio type; only the common ones are sniffed here.
+    if part.data[:4] == b"RIFF":
+        return "audio.wav"
+    if part.data[:4] == b"OggS":
+        return "audio.ogg"
+    if part.data[:4] == b"fLaC":
+        return "audio.flac"
+    return "audio.mp3"
+
+
+def _transcription_route() -> Route:
+    def build(call: Call) -> WireCall:
+        audio = next((part for part in call.files if part.field == "file"), None)
+        if audio is None:
+            raise AdapterError("file is required for transcription")
+        upload = FormPart(
+            "file", _audio_filename(audio), audio.content_type or "application/octet-stream", audio.data
+        )
+        content_type, body = encode_form(_text_fields(call, _TRANSCRIPTION_FIELDS), [upload])
+        return WireCall("/v1/audio/transcriptions", {**_AUTH, "content-type": content_type}, body)
+
+    def convert(call: Call, response: WireResponse) -> dict[str, Any]:
+        if call.params.get("response_format") in _PLAIN_TEXT_FORMATS:
+            return {"text": response.body.decode(errors="replace")}
         return decode_json(response)
 
     return Route(build, convert)
 
 
-def _require_param(call: Call, name: str) -> None:
-    if call.params.get(name) in (None, "", []):
-        raise AdapterError(f"{name} is required for {call.request_type}")
+def _image_part(part: FilePart, field: str, filename: str) -> FormPart:
+    """An image upload with its type taken from its bytes, as Bifrost re-labels uploads."""
+    sniffed = media.image_type(part.data)
+    content_type = sniffed[0] if sniffed else (part.content_type or "image/png")
+    return FormPart(field, filename, content_type, part.data)
+
+
+_EDIT_FIELDS = (
+    "prompt",
+    "n",
+    "size",
+    "response_format",
+    "quality",
+    "background",
+    "output_format",
+    "output_compression",
+    "input_fidelity",
+    "user",
+)
+_VARIATION_FIELDS = ("n", "response_format", "size", "user")
+
+
+def _image_edit_route() -> Route:
+    def build(call: Call) -> WireCall:
+        images = [part for part in call.files if part.field in ("image", "image[]")]
+        if not images:
+            raise AdapterError("image is required for image_edit")
+        uploads = []
+        for index, part in enumerate(images):
+            sniffed = media.image_type(part.data)
+            uploads.append(_image_part(part, "image[]", f"image{index}.{sniffed[1] if sniffed else 'png'}"))
+        mask = next((part for part in call.files if part.field == "mask"), None)
+        if mask is not None:
+            uploads.append(_image_part(mask, "mask", "mask.png"))
+        content_type, body = encode_form(_text_fields(call, _EDIT_FIELDS), uploads)
+        return WireCall("/v1/images/edits", {**_AUTH, "content-type": content_type}, body)
+
+    return Route(build, _decode)
+
+
+def _image_variation_route() -> Route:
+    def build(call: Call) -> WireCall:
+        image = next((part for part in call.files if part.field in ("image", "image[]")), None)
+        if image is None:
+            raise AdapterError("image is required for image_variation")
+        upload = _image_part(image, "image", "image")
+        content_type, body = encode_form(_text_fields(call, _VARIATION_FIELDS), [upload])
+        return WireCall("/v1/images/variations", {**_AUTH, "content-type": content_type}, body)
+
+    return Route(build, _decode)
+
+
+def _decode(call: Call, response: WireResponse) -> dict[str, Any]:
+    return decode_json(response)
 
 
 ADAPTER = ProviderAdapter(
@@ -348,6 +645,11 @@ ADAPTER = ProviderAdapter(
         "chat_completion": _json_route("/v1/chat/completions"),
         "responses": _json_route("/v1/responses"),
         "embedding": _json_route("/v1/embeddings"),
+        "speech": _speech_route(),
+        "transcription": _transcription_route(),
+        "image_generation": _json_route("/v1/images/generations"),
+        "image_edit": _image_edit_route(),
+        "image_variation": _image_variation_route(),
     },
     parse_error,
 )
