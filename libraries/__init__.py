@@ -1,0 +1,1 @@
+"""The suite's Python side: keyword library, endpoint catalogue, key handling and masking."""

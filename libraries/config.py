@@ -1,0 +1,238 @@
+"""The suite's configuration: environment variables parsed and checked once.
+
+Shared by `variables.py` (what Robot sees) and the keyword library (what it sends), so both read
+the same values. Problems are collected, not raised: Robot ignores an exception in a variable
+file, so the top suite setup reports them with Fatal Error instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+ENDPOINT_NAMES: tuple[str, ...] = (
+    "text-completions",
+    "chat-completions",
+    "responses",
+    "embeddings",
+    "speech",
+    "transcriptions",
+    "image-generations",
+    "image-edits",
+    "image-variations",
+    "rerank",
+    "ocr",
+)
+
+# endpoint name -> (environment variable, default model); upstream's names and defaults.
+MODEL_VARIABLES: dict[str, tuple[str, str]] = {
+    "text-completions": ("ASYNC_TEXT_COMPLETION_MODEL", "openai/gpt-3.5-turbo-instruct"),
+    "chat-completions": ("ASYNC_CHAT_COMPLETION_MODEL", "openai/gpt-4o-mini"),
+    "responses": ("ASYNC_RESPONSES_MODEL", "openai/gpt-4o-mini"),
+    "embeddings": ("ASYNC_EMBEDDINGS_MODEL", "openai/text-embedding-3-small"),
+    "speech": ("ASYNC_SPEECH_MODEL", "openai/tts-1"),
+    "transcriptions": ("ASYNC_TRANSCRIPTION_MODEL", "openai/whisper-1"),
+    "image-generations": ("ASYNC_IMAGE_GEN_MODEL", "openai/dall-e-3"),
+    "image-edits": ("ASYNC_IMAGE_EDIT_MODEL", "openai/dall-e-2"),
+    "image-variations": ("ASYNC_IMAGE_VARIATION_MODEL", "openai/dall-e-2"),
+    "rerank": ("ASYNC_RERANK_MODEL", "cohere/rerank-english-v3.0"),
+    "ocr": ("ASYNC_OCR_MODEL", "mistral/mistral-ocr-latest"),
+}
+
+DEFAULT_OCR_IMAGE_URL = (
+    "https://pestworldcdn-dcf2a8gbggazaghf.z01.azurefd.net/media/561791/carpenter-ant4.jpg"
+)
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_UNIT_SECONDS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "µs": 1e-6,
+    "μs": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds from a Go duration (`500ms`, `1m30s`) or a plain number of seconds."""
+    value = text.strip()
+    if not value:
+        raise ValueError("empty")
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    position, total = 0, 0.0
+    while position < len(value):
+        match = _DURATION_PART.match(value, position)
+        if match is None:
+            raise ValueError(value)
+        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        position = match.end()
+    return total
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of a run; key values are deliberately not part of it."""
+
+    base_url: str = "http://localhost:8080"
+    poll_timeout: float = 30.0
+    poll_interval: float = 0.5
+    http_timeout: float = 15.0
+    default_ttl: int = 3600
+    expiry_ttl: int = 10
+    require_gateway: bool = False
+    integration_path: str = "/openai/v1/responses"
+    integration_model: str = "openai/gpt-4o-mini"
+    anthropic_path: str = "/anthropic/v1/messages"
+    anthropic_model: str = "anthropic/claude-3-5-haiku-latest"
+    models: Mapping[str, str] = field(default_factory=dict)
+    ocr_image_url: str = DEFAULT_OCR_IMAGE_URL
+    endpoints: tuple[str, ...] = ENDPOINT_NAMES
+    failing_model: str = ""
+    failing_status: int | None = None
+    slow_model: str = ""
+    vk_set: bool = False
+    alt_vk_set: bool = False
+    setup_token_set: bool = False
+    errors: tuple[str, ...] = ()
+
+    def model(self, endpoint: str) -> str:
+        return self.models.get(endpoint) or MODEL_VARIABLES[endpoint][1]
+
+
+class _Reader:
+    """Reads one variable at a time and records a one-line message for each bad value."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.environ = environ
+        self.errors: list[str] = []
+
+    def text(self, name: str, default: str) -> str:
+        value = self.environ.get(name, "").strip()
+        return value or default
+
+    def is_set(self, name: str) -> bool:
+        return bool(self.environ.get(name, "").strip())
+
+    def duration(self, name: str, default: float) -> float:
+        raw = self.environ.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            seconds = parse_duration(raw)
+        except ValueError:
+            self.errors.append(
+                f"{name}={raw!r} is not a duration (use Go syntax such as 500ms, 30s or 1m30s)"
+            )
+            return default
+        if seconds <= 0:
+            self.errors.append(f"{name}={raw!r} must be a positive duration")
+            return default
+        return seconds
+
+    def whole_seconds(self, name: str, default: int) -> int:
+        raw = self.environ.get(name, "").strip()
+        seconds = self.duration(name, float(default))
+        if raw and seconds != int(seconds):
+            self.errors.append(f"{name}={raw!r} must be a whole number of seconds (the TTL header is)")
+            return default
+        return int(seconds)
+
+    def flag(self, name: str) -> bool:
+        raw = self.environ.get(name, "").strip()
+        if not raw or raw.lower() in _FALSE:
+            return False
+        if raw.lower() in _TRUE:
+            return True
+        self.errors.append(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no)")
+        return False
+
+    def route(self, name: str, default: str) -> str:
+        value = self.text(name, default)
+        if not value.startswith("/"):
+            self.errors.append(f"{name}={value!r} must be a path starting with '/'")
+            return default
+        return value
+
+    def status(self, name: str) -> int | None:
+        raw = self.environ.get(name, "").strip()
+        if not raw:
+            return None
+        if not raw.isdigit() or not 100 <= int(raw) <= 599:
+            self.errors.append(f"{name}={raw!r} is not an HTTP status code (100-599)")
+            return None
+        return int(raw)
+
+    def base_url(self, name: str, default: str) -> str:
+        value = self.text(name, default)
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            self.errors.append(f"{name}={value!r} is not an http(s) URL such as http://localhost:8080")
+            return default
+        return value.rstrip("/")
+
+    def endpoint_list(self, name: str) -> tuple[str, ...]:
+        raw = self.environ.get(name, "").strip()
+        if not raw:
+            return ENDPOINT_NAMES
+        names = [part.strip().lower() for part in raw.split(",") if part.strip()]
+        unknown = [item for item in names if item not in ENDPOINT_NAMES]
+        if unknown or not names:
+            self.errors.append(
+                f"{name}={raw!r} names unknown endpoint(s) {', '.join(unknown) or '(none given)'};"
+                f" known: {', '.join(ENDPOINT_NAMES)}"
+            )
+            return ENDPOINT_NAMES
+        return tuple(item for item in ENDPOINT_NAMES if item in names)
+
+    def key_pair(self) -> tuple[bool, bool]:
+        primary = self.environ.get("BIFROST_VK", "").strip()
+        alternate = self.environ.get("BIFROST_ALT_VK", "").strip()
+        # Key values stay out of every message: only the names are reported.
+        if alternate and not primary:
+            self.errors.append("BIFROST_ALT_VK is set but BIFROST_VK is not (set both, or only BIFROST_VK)")
+        elif alternate and alternate == primary:
+            self.errors.append(
+                "BIFROST_ALT_VK must be a different virtual key from BIFROST_VK (both are equal)"
+            )
+        return bool(primary), bool(alternate)
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    """Parse the environment (os.environ by default); never raises."""
+    reader = _Reader(os.environ if environ is None else environ)
+    models = {name: reader.text(var, default) for name, (var, default) in MODEL_VARIABLES.items()}
+    vk_set, alt_vk_set = reader.key_pair()
+    return Config(
+        base_url=reader.base_url("BIFROST_BASE_URL", "http://localhost:8080"),
+        poll_timeout=reader.duration("BIFROST_POLL_TIMEOUT", 30.0),
+        poll_interval=reader.duration("BIFROST_POLL_INTERVAL", 0.5),
+        http_timeout=reader.duration("BIFROST_HTTP_TIMEOUT", 15.0),
+        default_ttl=reader.whole_seconds("BIFROST_DEFAULT_TTL", 3600),
+        expiry_ttl=reader.whole_seconds("ASYNC_EXPIRY_TTL", 10),
+        require_gateway=reader.flag("BIFROST_REQUIRE_GATEWAY"),
+        integration_path=reader.route("BIFROST_INTEGRATION_PATH", "/openai/v1/responses"),
+        integration_model=reader.text("BIFROST_INTEGRATION_MODEL", models["responses"]),
+        anthropic_path=reader.route("BIFROST_ANTHROPIC_PATH", "/anthropic/v1/messages"),
+        anthropic_model=reader.text("BIFROST_ANTHROPIC_MODEL", "anthropic/claude-3-5-haiku-latest"),
+        models=models,
+        ocr_image_url=reader.text("ASYNC_OCR_IMAGE_URL", DEFAULT_OCR_IMAGE_URL),
+        endpoints=reader.endpoint_list("ASYNC_ENDPOINTS"),
+        failing_model=reader.text("ASYNC_FAILING_MODEL", ""),
+        failing_status=reader.status("ASYNC_FAILING_STATUS"),
+        slow_model=reader.text("ASYNC_SLOW_MODEL", ""),
+        vk_set=vk_set,
+        alt_vk_set=alt_vk_set,
+        setup_token_set=reader.is_set("BIFROST_SETUP_TOKEN"),
+        errors=tuple(reader.errors),
+    )

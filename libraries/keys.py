@@ -1,0 +1,79 @@
+"""Virtual keys by role and header format; the values come only from the environment."""
+
+from __future__ import annotations
+
+import os
+
+from robot.api import SkipExecution
+
+from libraries.masking import VK_PREFIX
+
+# A syntactically valid key that no gateway has: it proves unknown keys are refused.
+UNKNOWN_KEY = "sk-bf-acceptance-suite-unknown-key-4c1d"
+
+ROLES = ("primary", "alternate", "unknown", "none")
+# Test modes name the key they use: upstream's `global` sends none, `with_vk` the primary key.
+MODE_ROLES = {"global": "none", "with-vk": "primary"}
+FORMATS = ("x-bf-vk", "bearer", "x-api-key", "x-goog-api-key", "api-key")
+
+_ROLE_VARIABLES = {"primary": "BIFROST_VK", "alternate": "BIFROST_ALT_VK"}
+# How a reproduction names each key: shell variables, never values.
+PLACEHOLDERS = {"primary": "$BIFROST_VK", "alternate": "$BIFROST_ALT_VK", "unknown": "$BIFROST_UNKNOWN_VK"}
+
+
+def role_of(key: str) -> str:
+    """A role from a role or mode name (`with-vk` -> `primary`); rejects anything else."""
+    name = key.strip().lower()
+    name = MODE_ROLES.get(name, name)
+    if name not in ROLES:
+        raise ValueError(
+            f"unknown key role {key!r}; use one of {', '.join(ROLES)} or a mode (global, with-vk)"
+        )
+    return name
+
+
+def key_value(role: str) -> str | None:
+    if role == "unknown":
+        return UNKNOWN_KEY
+    variable = _ROLE_VARIABLES.get(role)
+    if variable is None:
+        return None
+    return os.environ.get(variable, "").strip() or None
+
+
+def has_vk_prefix(value: str) -> bool:
+    return value.lower().startswith(VK_PREFIX)
+
+
+def key_headers(key: str, key_format: str = "x-bf-vk") -> dict[str, str]:
+    """The headers that carry `key` in `key_format`; skips the test when that is impossible."""
+    role = role_of(key)
+    if key_format not in FORMATS:
+        raise ValueError(f"unknown key format {key_format!r}; use one of {', '.join(FORMATS)}")
+    if role == "none":
+        return {}
+    value = key_value(role)
+    if value is None:
+        variable = _ROLE_VARIABLES[role]
+        raise SkipExecution(f"{variable} is not set: this test needs the {role} virtual key")
+    if key_format != "x-bf-vk" and not has_vk_prefix(value):
+        variable = _ROLE_VARIABLES.get(role, "the key")
+        raise SkipExecution(
+            f"{variable} lacks the {VK_PREFIX} prefix: the gateway reads a key sent as {key_format}"
+            " as a virtual key only with that prefix"
+        )
+    if key_format == "x-bf-vk":
+        return {"x-bf-vk": value}
+    if key_format == "bearer":
+        return {"Authorization": f"Bearer {value}"}
+    return {key_format: value}
+
+
+def placeholders() -> dict[str, str]:
+    """Key value -> shell variable, for the roles whose key is known."""
+    result: dict[str, str] = {}
+    for role, name in PLACEHOLDERS.items():
+        value = key_value(role)
+        if value:
+            result[value] = name
+    return result

@@ -1,0 +1,103 @@
+"""Adaptive polling of one job until it is terminal, with the journey kept for the log."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from libraries.envelope import IN_FLIGHT, TERMINAL
+from libraries.transport import Exchange, GatewayError
+
+FIRST_POLL = 0.05  # a fast gateway finishes most jobs within this
+FLOOR = 0.02  # never poll faster than this, whatever the configured interval
+
+
+@dataclass
+class Journey:
+    """What the polls saw: one entry per poll, summarised as `pending → completed`."""
+
+    started: float
+    polls: list[tuple[int | None, str]] = field(default_factory=list)
+    finished: float = 0.0
+
+    def statuses(self) -> list[str]:
+        collapsed: list[str] = []
+        for _, status in self.polls:
+            if not collapsed or collapsed[-1] != status:
+                collapsed.append(status)
+        return collapsed
+
+    def line(self, start_status: str = "pending") -> str:
+        steps = self.statuses()
+        if not steps or steps[0] != start_status:
+            steps.insert(0, start_status)
+        count = len(self.polls)
+        return (
+            f"{' → '.join(steps)} in {self.finished - self.started:.2f} s"
+            f" ({count} poll{'s' if count != 1 else ''})"
+        )
+
+
+def delays(interval: float, first: float = FIRST_POLL, floor: float = FLOOR) -> Callable[[], float]:
+    """Successive waits before each poll: soon at first, doubling up to the poll interval."""
+    ceiling = max(interval, floor)
+    current = max(floor, min(first, ceiling))
+
+    def next_delay() -> float:
+        nonlocal current
+        value = current
+        current = min(current * 2, ceiling)
+        return value
+
+    return next_delay
+
+
+def wait_until_terminal(
+    poll: Callable[[], Exchange],
+    *,
+    job: str,
+    timeout: float,
+    interval: float,
+    started: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    on_poll: Callable[[Exchange], None] | None = None,
+) -> tuple[dict[str, Any], Exchange, Journey]:
+    """Poll until completed/failed; fail at once on anything a correct gateway never sends.
+
+    A non-terminal poll must answer 202 (as upstream requires); a terminal envelope is returned
+    whatever its HTTP status, which the caller asserts.
+    """
+    begin = clock() if started is None else started
+    journey = Journey(started=begin)
+    deadline = clock() + timeout
+    next_delay = delays(interval)
+    while True:
+        sleep(max(0.0, min(next_delay(), deadline - clock())))
+        exchange = poll()
+        if on_poll is not None:
+            on_poll(exchange)
+        if exchange.error:
+            raise GatewayError(f"while waiting for {job}: {exchange.label} → {exchange.error}")
+        envelope = exchange.json_object()
+        status = envelope.get("status")
+        journey.polls.append((exchange.status, str(status)))
+        journey.finished = exchange.received_at or clock()
+        if status in TERMINAL:
+            return envelope, exchange, journey
+        if status not in IN_FLIGHT:
+            raise GatewayError(
+                f"while waiting for {job}: {exchange.label} answered {exchange.status} with status"
+                f" {status!r}: {exchange.snippet()}"
+            )
+        if exchange.status != 202:
+            raise GatewayError(
+                f"while waiting for {job}: {exchange.label} answered {exchange.status} for a {status} job"
+                " (a job still in flight must answer 202)"
+            )
+        if clock() >= deadline:
+            raise GatewayError(
+                f"{job} not terminal after {timeout:g} s (BIFROST_POLL_TIMEOUT): {journey.line()}"
+            )
