@@ -1,0 +1,199 @@
+"""Command line: `python -m fakegateway serve | run | faults | providers`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import NoReturn
+
+from fakegateway import faults as fault_registry
+from fakegateway.app import build_app
+from fakegateway.gateway import DEFAULT_TTL, GatewayConfig
+from fakegateway.keys import mask
+from fakegateway.runner import run_command, with_generated_keys
+from fakegateway.server import serve_forever
+
+EXIT_USAGE = 2
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Bad input gives one line on stderr naming what was wrong, and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def port_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0-65535): {text!r}")
+    return value
+
+
+def positive_seconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number of seconds: {text!r}")
+    return value
+
+
+def fault_name(text: str) -> str:
+    if text not in fault_registry.FAULTS:
+        raise argparse.ArgumentTypeError(str(fault_registry.UnknownFaultError(text)))
+    return text
+
+
+def virtual_key(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("a virtual key must not be empty")
+    return text
+
+
+def _network_options(parser: argparse.ArgumentParser, default_port: int) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=port_number, default=default_port, help=f"port (default {default_port})"
+    )
+
+
+def _gateway_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--virtual-key", dest="keys", metavar="KEY", action="append", default=[], type=virtual_key
+    )
+    parser.add_argument("--default-ttl", type=positive_seconds, default=DEFAULT_TTL, metavar="SECONDS")
+    parser.add_argument(
+        "--db", type=Path, metavar="PATH", help="keep jobs in this SQLite file across restarts"
+    )
+    parser.add_argument(
+        "--fault", dest="faults", metavar="NAME", action="append", default=[], type=fault_name
+    )
+    parser.add_argument(
+        "--late-model-resolution",
+        action="store_true",
+        help="accept a missing model at submit; the job then fails with 400 (newest Bifrost)",
+    )
+    parser.add_argument("--log-file", type=Path, metavar="PATH", help="write the request log to this file")
+
+
+def build_parser() -> OneLineParser:
+    parser = OneLineParser(prog="fakegateway", description="A fake of Bifrost's async inference API.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the fake gateway until SIGINT/SIGTERM")
+    _network_options(serve, 8080)
+    _gateway_options(serve)
+    run = commands.add_parser("run", help="serve on a free loopback port around: -- COMMAND ...")
+    _network_options(run, 0)
+    _gateway_options(run)
+    run.add_argument(
+        "--no-keys", action="store_true", help="no virtual keys; BIFROST_VK/BIFROST_ALT_VK removed"
+    )
+    commands.add_parser("faults", help="list the fault switches")
+    providers = commands.add_parser("providers", help="serve the fake providers standalone")
+    _network_options(providers, 9999)
+    providers.add_argument("--log-file", type=Path, metavar="PATH", help="write the request log to this file")
+    return parser
+
+
+def _request_log(path: Path | None, *, default_to_stderr: bool) -> logging.Logger | None:
+    if path is None and not default_to_stderr:
+        return None
+    logger = logging.getLogger("fakegateway.access")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    handler: logging.Handler = (
+        logging.StreamHandler(sys.stderr) if path is None else logging.FileHandler(path)
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger.handlers[:] = [handler]
+    return logger
+
+
+def _config(parser: OneLineParser, args: argparse.Namespace) -> GatewayConfig:
+    db: Path | None = args.db
+    if db is not None and not db.parent.is_dir():
+        parser.error(f"--db: directory {str(db.parent)!r} does not exist")
+    try:
+        return GatewayConfig(
+            virtual_keys=tuple(args.keys),
+            default_ttl=args.default_ttl,
+            db_path=db,
+            faults=tuple(args.faults),
+            late_model_resolution=args.late_model_resolution,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+
+
+def _print_url(what: str, config: GatewayConfig | None = None) -> Callable[[str], None]:
+    def announce(url: str) -> None:
+        details = ""
+        if config is not None:
+            keys = ", ".join(mask(k) for k in config.virtual_keys) or "none"
+            details = f" (keys: {keys}; faults: {', '.join(config.faults) or 'none'})"
+        print(f"fakegateway: {what} serving on {url}{details}", file=sys.stderr, flush=True)
+
+    return announce
+
+
+def _listen(serve: Callable[[], None], host: str, port: int) -> int:
+    try:
+        serve()
+    except OSError as exc:
+        print(f"fakegateway: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command: list[str] = []
+    if arguments[:1] == ["run"] and "--" in arguments:
+        split = arguments.index("--")
+        arguments, command = arguments[:split], arguments[split + 1 :]
+    parser = build_parser()
+    args = parser.parse_args(arguments)
+    if args.command == "faults":
+        print(fault_registry.listing())
+        return 0
+    if args.command == "providers":
+        return _providers(args)
+    config = _config(parser, args)
+    if args.command == "serve":
+        log = _request_log(args.log_file, default_to_stderr=True)
+        announce = _print_url("gateway", config)
+        return _listen(
+            lambda: serve_forever(build_app(config), args.host, args.port, access_log=log, announce=announce),
+            args.host,
+            args.port,
+        )
+    if not command:
+        parser.error("run needs a command after --, e.g. run -- robot suites")
+    if args.no_keys and args.keys:
+        parser.error("--no-keys and --virtual-key exclude each other")
+    config = replace(config, virtual_keys=with_generated_keys(args.keys, no_keys=args.no_keys))
+    log = _request_log(args.log_file, default_to_stderr=False)
+    return run_command(config, command, host=args.host, port=args.port, no_keys=args.no_keys, access_log=log)
+
+
+def _providers(args: argparse.Namespace) -> int:
+    # Imported here: the providers server is optional for every other command.
+    from fakegateway.providers.server import build_app as build_providers_app
+
+    log = _request_log(args.log_file, default_to_stderr=True)
+    announce = _print_url("fake providers")
+    return _listen(
+        lambda: serve_forever(build_providers_app(), args.host, args.port, access_log=log, announce=announce),
+        args.host,
+        args.port,
+    )

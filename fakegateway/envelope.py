@@ -1,0 +1,82 @@
+"""Bodies the gateway sends: Bifrost's error envelope, the job envelope, and the UI shell."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from fakegateway.faults import Faults
+from fakegateway.store import COMPLETED, FAILED, JobRow, add_seconds, rfc3339
+
+# What Bifrost's UI catch-all serves for any GET it has no route for.
+SPA_SHELL = (
+    '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Bifrost</title></head>\n'
+    '<body><div id="root"></div><script type="module" src="/assets/index.js"></script></body>\n</html>\n'
+)
+
+
+def dumps(payload: Any) -> str:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+def error_body(status: int, message: str) -> dict[str, Any]:
+    """Bifrost's error envelope as `SendError` builds it."""
+    return {
+        "is_bifrost_error": False,
+        "status_code": status,
+        "error": {"message": message},
+        "extra_fields": {},
+    }
+
+
+def json_response(status: int, payload: Any, *, content_type: str = "application/json") -> web.Response:
+    return web.Response(status=status, text=dumps(payload), content_type=content_type)
+
+
+def error_response(status: int, message: str, faults: Faults) -> web.Response:
+    if 400 <= status < 500 and faults.on("error-envelope-missing"):
+        return web.Response(status=status, text=message, content_type="text/plain")
+    return json_response(status, error_body(status, message))
+
+
+def html_shell(status: int = 200) -> web.Response:
+    return web.Response(status=status, text=SPA_SHELL, content_type="text/html")
+
+
+def job_envelope(row: JobRow, faults: Faults) -> dict[str, Any]:
+    """`AsyncJobResponse` of a stored job; terminal-only fields are absent until the job ends."""
+    body: dict[str, Any] = {"id": row.id}
+    if row.request_id:
+        body["request_id"] = row.request_id
+    body["status"] = row.status
+    body["created_at"] = rfc3339(row.created_at)
+    if row.completed_at is not None and not faults.on("completed-at-missing"):
+        body["completed_at"] = rfc3339(row.completed_at)
+    if row.expires_at is not None:
+        expires = row.expires_at
+        if faults.on("expires-before-completion") and row.completed_at is not None:
+            expires = add_seconds(row.completed_at, -1)
+        body["expires_at"] = rfc3339(expires)
+    if row.status_code:
+        body["status_code"] = row.status_code
+    if row.status == COMPLETED:
+        body["result"] = (
+            None if faults.on("null-result") or row.response is None else json.loads(row.response)
+        )
+    if row.status == FAILED and row.error is not None:
+        body["error"] = json.loads(row.error)
+    return body
+
+
+def submit_envelope(row: JobRow, faults: Faults) -> dict[str, Any]:
+    """What submit answers: the fresh row, with the submit-only faults applied."""
+    body = job_envelope(row, faults)
+    if faults.on("created-at-missing"):
+        del body["created_at"]
+    if faults.on("submit-not-pending"):
+        body["status"] = "processing"
+    if faults.on("expires-at-on-submit"):
+        body["expires_at"] = rfc3339(add_seconds(row.created_at, row.result_ttl))
+    return body

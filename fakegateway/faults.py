@@ -1,0 +1,115 @@
+"""Fault switches: each one reproduces a single regression a real gateway could ship.
+
+The registry maps a kebab-case name to a one-line description. Code paths ask `faults.on(name)`
+right where the regression would sit; asking for a name that is not registered is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+FAULTS: dict[str, str] = {
+    # health
+    "health-503": "/health answers 503 with the error envelope",
+    # submit
+    "submit-200": "submit answers 200 instead of 202",
+    "id-not-uuid": "job ids are 32 hex digits without dashes, not UUIDs",
+    "created-at-missing": "submit envelope lacks created_at",
+    "created-at-stale": "created_at is an hour in the past",
+    "expires-at-on-submit": "submit envelope already carries expires_at",
+    "submit-not-pending": "submit envelope says processing instead of pending",
+    "submit-500": "every submit answers 500 with the error envelope",
+    # lifecycle
+    "pending-poll-200": "polls of pending/processing jobs answer 200 instead of 202",
+    "terminal-poll-202": "polls of completed/failed jobs answer 202 instead of 200",
+    "null-result": "a completed job has result null",
+    "failed-status-code-zero": "a failed job has status_code 0 (so it is omitted)",
+    "expires-before-completion": "expires_at is one second before completed_at",
+    "completed-at-missing": "terminal envelopes lack completed_at",
+    "job-stuck": "jobs never leave processing",
+    "id-mismatch": "the poll envelope carries a different id than the one polled",
+    "unknown-job-500": "polling an unknown id answers 500 instead of 404",
+    "wrong-type-served": "the job type is not checked against the poll route",
+    "empty-choices": "a completed chat job has an empty choices list",
+    "status-backwards": "every second poll of a completed job answers 202 processing without terminal fields",
+    "content-type-text": "poll JSON is served as text/plain",
+    "cross-talk": "a poll of a completed job returns the latest completed job of that type",
+    "rerank-unsorted": "rerank results are not sorted by relevance",
+    "odd-id-500": "polling a non-UUID id answers 500 instead of 404",
+    "request-id-ignored": "x-request-id is not echoed; a new request_id is generated",
+    # ttl
+    "ttl-ignored": "the TTL header is ignored; the default TTL is used",
+    "ttl-zero-honoured": 'TTL header "0" gives a TTL of 0 instead of 3600',
+    "ttl-negative-honoured": "a negative TTL header is used as given",
+    "ttl-invalid-rejected": "a non-numeric TTL header is rejected with 400",
+    "ttl-minutes": "a positive TTL header is read as minutes",
+    "expired-served": "expiry is not enforced at read time",
+    # auth
+    "unknown-key-accepted": "an unknown virtual key is accepted at submit and the job scoped to it",
+    "cross-key-allowed": "a job scoped to one virtual key can be polled with another",
+    "anonymous-poll-allowed": "a job scoped to a virtual key can be polled without a key",
+    "unknown-key-poll-allowed": "a scoped job can be polled with an unknown virtual key",
+    "public-job-hidden": "a public job polled with a virtual key answers 404",
+    "bearer-poll-ignored": "Authorization: Bearer is read as a virtual key on submit but not on poll",
+    "bearer-ignored": "Authorization: Bearer is never read as a virtual key",
+    "x-api-key-ignored": "x-api-key is never read as a virtual key",
+    "goog-key-ignored": "x-goog-api-key is never read as a virtual key",
+    "api-key-ignored": "api-key is never read as a virtual key",
+    # validation
+    "stream-accepted": "stream:true (JSON) and stream=true (multipart) are accepted",
+    "speech-stream-accepted": 'speech with stream_format "sse" is accepted',
+    "malformed-json-accepted": "malformed JSON is accepted (202) and the job then fails",
+    "missing-model-accepted": "a missing model is accepted and the job completes with a default model",
+    "missing-file-accepted": "multipart submits without the file/image part are accepted",
+    "missing-field-accepted": "required-field checks other than model are skipped",
+    "wrong-method-200": "POST on a poll path answers 200",
+    "error-envelope-missing": "4xx error bodies are plain text instead of the error envelope",
+    "stream-before-validation": "the stream check runs before validation",
+    # integration routes
+    "integration-create-202": "integration create with x-bf-async answers 202 instead of 200",
+    "integration-unknown-200": "integration retrieve of an unknown id answers 200 with a stub",
+    "integration-stream-accepted": "integration create accepts stream:true with x-bf-async",
+    "integration-cross-key-allowed": "integration retrieve serves a job scoped to another virtual key",
+    "integration-failed-200": "integration retrieve of a failed job answers 200",
+    "integration-async-any-route": "x-bf-async is honoured on /openai/v1/chat/completions",
+    "integration-type-unchecked": "integration retrieve serves a job of another type",
+    # misbehaving transport
+    "poll-hang": "polls never answer",
+    "poll-html": "polls answer 200 text/html (the UI shell)",
+    "poll-truncated": "poll JSON bodies are cut in half",
+    "poll-reset": "polls close the connection without a response",
+}
+
+
+class UnknownFaultError(ValueError):
+    """A fault name that is not in the registry."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown fault {name!r} (python -m fakegateway faults lists them)")
+        self.name = name
+
+
+class Faults:
+    """The set of switched-on faults of one gateway."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        active = frozenset(names)
+        for name in sorted(active):
+            if name not in FAULTS:
+                raise UnknownFaultError(name)
+        self.active = active
+
+    def on(self, name: str) -> bool:
+        if name not in FAULTS:
+            # A typo at a call site would silently disable a fault forever; fail loudly instead.
+            raise KeyError(f"fault {name!r} is not registered")
+        return name in self.active
+
+    def __repr__(self) -> str:
+        return f"Faults({sorted(self.active)!r})"
+
+
+def listing() -> str:
+    """`name  description` lines, as `python -m fakegateway faults` prints them."""
+    width = max(len(name) for name in FAULTS)
+    return "\n".join(f"{name:<{width}}  {text}" for name, text in FAULTS.items())

@@ -1,0 +1,114 @@
+"""One fake gateway's configuration and state, shared by its request handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+
+from fakegateway.faults import Faults
+from fakegateway.jobs import Executor
+from fakegateway.keys import KeyRing, mask
+from fakegateway.store import JobStore, now
+
+log = logging.getLogger("fakegateway")
+
+DEFAULT_TTL = 3600
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+# Bifrost's cleaner runs once at start, then every minute.
+CLEAN_INTERVAL_S = 60.0
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    virtual_keys: tuple[str, ...] = ()
+    default_ttl: int = DEFAULT_TTL
+    db_path: Path | None = None
+    faults: tuple[str, ...] = ()
+    late_model_resolution: bool = False
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for key in self.virtual_keys:
+            if not key:
+                raise ValueError("--virtual-key must not be empty")
+            if key in seen:
+                raise ValueError(f"--virtual-key {mask(key)} is given twice")
+            seen.add(key)
+        if self.default_ttl < 1:
+            raise ValueError(f"--default-ttl must be a positive number of seconds, got {self.default_ttl}")
+        if self.max_body_bytes < 1:
+            raise ValueError("the body size cap must be positive")
+        Faults(self.faults)  # raises UnknownFaultError
+
+
+class Gateway:
+    """State behind the handlers. The store and executor exist while the app runs."""
+
+    def __init__(self, config: GatewayConfig) -> None:
+        self.config = config
+        self.faults = Faults(config.faults)
+        self.keys = KeyRing(config.virtual_keys)
+        self._store: JobStore | None = None
+        self._executor: Executor | None = None
+        self._poll_counts: dict[str, int] = {}
+        self.stopping = asyncio.Event()
+
+    @property
+    def store(self) -> JobStore:
+        if self._store is None:
+            raise RuntimeError("the gateway is not running")
+        return self._store
+
+    @property
+    def executor(self) -> Executor:
+        if self._executor is None:
+            raise RuntimeError("the gateway is not running")
+        return self._executor
+
+    def count_poll(self, job_id: str) -> int:
+        """How often this job has been polled, this poll included (for `status-backwards`)."""
+        self._poll_counts[job_id] = self._poll_counts.get(job_id, 0) + 1
+        return self._poll_counts[job_id]
+
+    async def lifecycle(self, app: web.Application) -> AsyncIterator[None]:
+        """aiohttp cleanup context: open the store, run the cleaner, stop jobs at the end."""
+        temp_dir: str | None = None
+        path = self.config.db_path
+        if path is None:
+            temp_dir = tempfile.mkdtemp(prefix="fakegateway-")
+            path = Path(temp_dir) / "jobs.db"
+        self._store = JobStore(path)
+        self._executor = Executor(self._store, self.faults)
+        cleaner = asyncio.create_task(self._clean_periodically(), name="async-job-cleaner")
+        try:
+            yield
+        finally:
+            cleaner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await cleaner
+            await self._executor.close()
+            self._store.close()
+            if temp_dir is not None:
+                shutil.rmtree(temp_dir, ignore_errors=True)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        self.stopping.set()
+
+    async def _clean_periodically(self) -> None:
+        while True:
+            removed = self.store.clean(at=now())
+            if removed:
+                log.debug("cleaner removed %d jobs", removed)
+            await asyncio.sleep(CLEAN_INTERVAL_S)
+
+
+GATEWAY = web.AppKey("gateway", Gateway)

@@ -1,0 +1,203 @@
+"""Provider-compatible integration routes and their `x-bf-async` / `x-bf-async-id` headers (contract §8)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from aiohttp import web
+
+from fakegateway import contract
+from fakegateway.async_routes import access_problem, request_id_of
+from fakegateway.bodies import BodyError, json_object
+from fakegateway.envelope import error_body, error_response, json_response
+from fakegateway.gateway import GATEWAY, Gateway
+from fakegateway.keys import virtual_key
+from fakegateway.providers import Outcome, anthropic_route
+from fakegateway.store import COMPLETED, FAILED, JobRow, now
+from fakegateway.ttl import TTL_HEADER, result_ttl
+
+ASYNC_HEADER = "x-bf-async"
+ASYNC_ID_HEADER = "x-bf-async-id"
+SYNC_STREAM_MESSAGE = "streaming is not supported by the fake gateway"
+MODEL_MISSING = "model is required"
+
+
+class Flavour(StrEnum):
+    OPENAI = "openai"
+    ANTHROPIC = "anthropic"
+
+
+@dataclass(frozen=True)
+class IntegrationRoute:
+    path: str
+    request_type: str
+    flavour: Flavour
+    # Bifrost sets an async converter on the Responses and Messages routes only.
+    supports_async: bool
+
+    @property
+    def default_provider(self) -> str:
+        return self.flavour.value
+
+
+def _routes() -> tuple[IntegrationRoute, ...]:
+    routes: list[IntegrationRoute] = []
+    for prefix in ("/openai", "/litellm", "/langchain", "/pydanticai"):
+        for path in ("/v1/responses", "/responses", "/openai/responses"):
+            routes.append(IntegrationRoute(prefix + path, "responses", Flavour.OPENAI, True))
+        for path in ("/v1/chat/completions", "/chat/completions"):
+            routes.append(IntegrationRoute(prefix + path, "chat_completion", Flavour.OPENAI, False))
+    for prefix in ("/anthropic", "/litellm", "/langchain", "/pydanticai"):
+        routes.append(IntegrationRoute(prefix + "/v1/messages", "responses", Flavour.ANTHROPIC, True))
+    return tuple(routes)
+
+
+INTEGRATION_ROUTES = _routes()
+
+
+def _error(gateway: Gateway, route: IntegrationRoute, status: int, message: str) -> web.Response:
+    if route.flavour is Flavour.OPENAI or (
+        400 <= status < 500 and gateway.faults.on("error-envelope-missing")
+    ):
+        return error_response(status, message, gateway.faults)
+    return json_response(status, anthropic_route.error_to_anthropic(error_body(status, message)))
+
+
+def _stub(route: IntegrationRoute, row: JobRow) -> dict[str, Any]:
+    """What an in-flight job looks like on the route: Bifrost's status values, the job id."""
+    if route.flavour is Flavour.OPENAI:
+        created = int(row.created_at.timestamp())
+        return {
+            "id": row.id,
+            "object": "response",
+            "created_at": created,
+            "status": row.status,
+            "model": "",
+            "output": [],
+        }
+    # Anthropic's message has no status field, so the stub cannot say how far the job is.
+    return {
+        "id": row.id,
+        "type": "message",
+        "role": "assistant",
+        "content": [],
+        "model": "",
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": {"input_tokens": 0, "output_tokens": 0},
+    }
+
+
+def _send_outcome(
+    gateway: Gateway, route: IntegrationRoute, outcome: Outcome, *, failed_status: int
+) -> web.Response:
+    if outcome.status_code == 200 and outcome.result is not None:
+        result = outcome.result
+        if route.flavour is Flavour.ANTHROPIC:
+            result = anthropic_route.responses_result_to_anthropic_message(result)
+        return json_response(200, result)
+    error = outcome.error or error_body(failed_status, "provider returned no result")
+    if route.flavour is Flavour.ANTHROPIC:
+        error = anthropic_route.error_to_anthropic(error)
+    return json_response(failed_status, error)
+
+
+async def handle(request: web.Request, route: IntegrationRoute) -> web.StreamResponse:
+    gateway = request.app[GATEWAY]
+    faults = gateway.faults
+    async_allowed = route.supports_async or faults.on("integration-async-any-route")
+    job_id = request.headers.get(ASYNC_ID_HEADER)
+    if job_id:
+        # The retrieve header is read before the body, which may be empty or anything.
+        if not async_allowed:
+            return _error(gateway, route, 400, contract.INTEGRATION_UNSUPPORTED)
+        return _retrieve(gateway, route, request, job_id)
+
+    try:
+        body = json_object(await request.read())
+    except BodyError as exc:
+        return _error(gateway, route, 400, exc.message)
+    raw_model = body.get("model")
+    if not isinstance(raw_model, str) or not raw_model:
+        return _error(gateway, route, 400, MODEL_MISSING)
+    model = raw_model if "/" in raw_model else f"{route.default_provider}/{raw_model}"
+    params = (
+        anthropic_route.messages_to_responses_params(body) if route.flavour is Flavour.ANTHROPIC else body
+    )
+    params = {**params, "model": model}
+    streaming = body.get("stream") is True
+
+    if request.headers.get(ASYNC_HEADER):
+        if streaming and not faults.on("integration-stream-accepted"):
+            return _error(gateway, route, 400, contract.INTEGRATION_STREAM)
+        if not async_allowed:
+            return _error(gateway, route, 400, contract.INTEGRATION_UNSUPPORTED)
+        return _create(gateway, route, request, model, params)
+
+    if streaming:
+        return _error(gateway, route, 400, SYNC_STREAM_MESSAGE)
+    key = virtual_key(request.headers, faults)
+    if key is not None and gateway.keys.resolve(key) is None:
+        # Governance refuses unknown keys inside the synchronous call.
+        message = "virtual key not found. The provided virtual key does not exist or has been revoked."
+        return _error(gateway, route, 401, message)
+    outcome = await gateway.executor.call_provider(route.request_type, model, params, [])
+    return _send_outcome(gateway, route, outcome, failed_status=outcome.status_code or 500)
+
+
+def _create(
+    gateway: Gateway, route: IntegrationRoute, request: web.Request, model: str, params: dict[str, Any]
+) -> web.Response:
+    faults = gateway.faults
+    key = virtual_key(request.headers, faults)
+    key_id = None
+    if key is not None:
+        key_id = gateway.keys.resolve(key)
+        if key_id is None:
+            return _error(gateway, route, 400, contract.INTEGRATION_CREATE_FAILED)
+    ttl = result_ttl(request.headers.get(TTL_HEADER), gateway.config.default_ttl, faults)
+    if ttl is None:
+        return _error(gateway, route, 400, f"invalid {TTL_HEADER} header")
+    row = gateway.executor.submit(
+        request_type=route.request_type,
+        model=model,
+        params=params,
+        files=[],
+        virtual_key_id=key_id,
+        ttl=ttl,
+        request_id=request_id_of(request, gateway),
+    )
+    return json_response(202 if faults.on("integration-create-202") else 200, _stub(route, row))
+
+
+def _retrieve(gateway: Gateway, route: IntegrationRoute, request: web.Request, job_id: str) -> web.Response:
+    faults = gateway.faults
+    row = gateway.store.find(job_id, at=now(), include_expired=faults.on("expired-served"))
+    if row is None:
+        if faults.on("integration-unknown-200"):
+            return json_response(200, _stub(route, _phantom(job_id)))
+        return _error(gateway, route, 404, contract.JOB_NOT_FOUND)
+    # Whatever the reason (key, type), the caller only learns that there is no such job.
+    type_ok = row.request_type == route.request_type or faults.on("integration-type-unchecked")
+    if access_problem(gateway, row, request, integration=True) or not type_ok:
+        return _error(gateway, route, 404, contract.JOB_NOT_FOUND)
+    if row.status == COMPLETED:
+        result = None if row.response is None else _decode(row.response)
+        return _send_outcome(gateway, route, Outcome(200, result, None), failed_status=500)
+    if row.status == FAILED:
+        status = 200 if faults.on("integration-failed-200") else (row.status_code or 500)
+        error = None if row.error is None else _decode(row.error)
+        return _send_outcome(gateway, route, Outcome(row.status_code, None, error), failed_status=status)
+    return json_response(200, _stub(route, row))
+
+
+def _decode(text: str) -> dict[str, Any]:
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def _phantom(job_id: str) -> JobRow:
+    return JobRow(job_id, None, "responses", "pending", None, 0, 0, None, None, now(), None, None)

@@ -1,0 +1,142 @@
+"""The background executor: one asyncio task per job, pending → processing → completed/failed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+from uuid import uuid4
+
+from fakegateway import providers
+from fakegateway.envelope import dumps, error_body
+from fakegateway.faults import Faults
+from fakegateway.providers import FilePart, Outcome
+from fakegateway.store import COMPLETED, FAILED, PENDING, JobRow, JobStore, add_seconds, now
+
+log = logging.getLogger("fakegateway.jobs")
+
+# A job stays pending this long before it is picked up, as a goroutine start takes a moment.
+PENDING_DELAY_S = 0.01
+EMPTY_MODEL_MESSAGE = "model is required: no provider can be resolved for an empty model"
+
+
+def failure(status: int, message: str) -> Outcome:
+    return Outcome(status_code=status, result=None, error=error_body(status, message))
+
+
+class Executor:
+    """Inserts jobs, runs them in the background, and records their outcome."""
+
+    def __init__(self, store: JobStore, faults: Faults) -> None:
+        self._store = store
+        self._faults = faults
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def submit(
+        self,
+        *,
+        request_type: str,
+        model: str,
+        params: dict[str, Any],
+        files: list[FilePart],
+        virtual_key_id: str | None,
+        ttl: int,
+        request_id: str | None,
+    ) -> JobRow:
+        created = now()
+        if self._faults.on("created-at-stale"):
+            created -= timedelta(hours=1)
+        row = JobRow(
+            id=uuid4().hex if self._faults.on("id-not-uuid") else str(uuid4()),
+            request_id=request_id,
+            request_type=request_type,
+            status=PENDING,
+            virtual_key_id=virtual_key_id,
+            result_ttl=ttl,
+            status_code=0,
+            response=None,
+            error=None,
+            created_at=created,
+            completed_at=None,
+            expires_at=None,
+        )
+        self._store.insert(row)
+        task = asyncio.create_task(self._run(row, model, params, files), name=f"job-{row.id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return row
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    async def close(self) -> None:
+        """Stop running jobs; their rows stay pending or processing, as after a Bifrost restart."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def call_provider(
+        self, request_type: str, model: str, params: dict[str, Any], files: list[FilePart]
+    ) -> Outcome:
+        """The provider call of a job (or of a synchronous integration request), never raising."""
+        if not model:
+            return failure(400, EMPTY_MODEL_MESSAGE)
+        try:
+            return await providers.execute(request_type, model, params, files)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a job must end failed, never vanish with its task
+            log.exception("provider call for %s failed", request_type)
+            return failure(500, f"internal error: {exc}")
+
+    async def _run(self, row: JobRow, model: str, params: dict[str, Any], files: list[FilePart]) -> None:
+        await asyncio.sleep(PENDING_DELAY_S)
+        self._store.mark_processing(row.id)
+        if self._faults.on("job-stuck"):
+            return
+        outcome = await self.call_provider(row.request_type, model, params, files)
+        self._finish(row, outcome)
+
+    def _finish(self, row: JobRow, outcome: Outcome) -> None:
+        completed = now()
+        expires = add_seconds(completed, row.result_ttl)
+        if outcome.status_code == 200 and outcome.result is not None:
+            try:
+                response = dumps(self._tamper(row.request_type, outcome.result))
+            except (TypeError, ValueError) as exc:
+                outcome = failure(500, f"failed to serialize result: {exc}")
+            else:
+                self._store.finish(
+                    row.id,
+                    status=COMPLETED,
+                    status_code=200,
+                    response=response,
+                    error=None,
+                    completed_at=completed,
+                    expires_at=expires,
+                )
+                return
+        status_code = outcome.status_code if outcome.status_code and outcome.status_code != 200 else 500
+        error = outcome.error or error_body(status_code, "provider returned no result")
+        if self._faults.on("failed-status-code-zero"):
+            status_code = 0
+        self._store.finish(
+            row.id,
+            status=FAILED,
+            status_code=status_code,
+            response=None,
+            error=dumps(error),
+            completed_at=completed,
+            expires_at=expires,
+        )
+
+    def _tamper(self, request_type: str, result: dict[str, Any]) -> dict[str, Any]:
+        """Result-level faults; the clean path returns the provider's result untouched."""
+        if request_type == "chat_completion" and self._faults.on("empty-choices"):
+            result = {**result, "choices": []}
+        if request_type == "rerank" and self._faults.on("rerank-unsorted"):
+            ranked = sorted(result.get("results") or [], key=lambda r: r.get("relevance_score", 0))
+            result = {**result, "results": ranked}
+        return result
