@@ -22,6 +22,7 @@ from .common import (
     ProviderError,
     WireRequest,
     WireResponse,
+    bearer_token,
     count_tokens,
     echo_reply,
     json_object,
@@ -57,11 +58,12 @@ def error_body(status: int, message: str) -> dict[str, Any]:
 
 
 def _endpoint(call: Callable[[WireRequest], Awaitable[WireResponse]]) -> Handler:
-    """Wrap an endpoint with Anthropic's header checks (`x-api-key`, `anthropic-version`) and errors."""
+    """Wrap an endpoint with Anthropic's header checks (an API key, `anthropic-version`) and errors."""
 
     async def handler(request: WireRequest) -> WireResponse:
         try:
-            if not request.headers.get("x-api-key", "").strip():
+            # Bifrost sends `x-api-key`; the current official SDK sends the key as a Bearer token.
+            if not request.headers.get("x-api-key", "").strip() and bearer_token(request.headers) is None:
                 raise ProviderError(401, "x-api-key header is required")
             if not request.headers.get("anthropic-version", "").strip():
                 raise ProviderError(400, "anthropic-version: header is required")
