@@ -6,9 +6,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from . import anthropic, cohere, mistral, openai
+from . import anthropic, cohere, dispatch, mistral, openai
 from .adapter import AdapterError, Call, FilePart, Outcome, ProviderAdapter
-from .dispatch import handle
 
 ADAPTERS: dict[str, ProviderAdapter] = {
     adapter.name: adapter for adapter in (openai.ADAPTER, anthropic.ADAPTER, cohere.ADAPTER, mistral.ADAPTER)
@@ -71,7 +70,7 @@ async def execute(request_type: str, model: str, params: dict[str, Any], files: 
     call = Call(request_type, provider, name, model, params, tuple(files))
     try:
         wire = route.build(call)
-        response = await handle("POST", wire.path, wire.headers, wire.body)
+        response = await dispatch.handle("POST", wire.path, wire.headers, wire.body)
         if response.status != 200:
             fields = adapter.parse_error(response.status, response.body)
             return _failure(

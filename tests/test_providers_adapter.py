@@ -1,0 +1,461 @@
+"""Bifrost's side of the fake providers: `execute` builds the wire call, dispatches it, stores the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import socket
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fakegateway.providers import FilePart, Outcome, dispatch, execute
+from fakegateway.providers.common import WireResponse
+from fakegateway.providers.media import png
+from fakegateway.providers.multipart import parse_form
+
+SAMPLE_MP3 = (Path(__file__).resolve().parent.parent / "libraries" / "media" / "sample.mp3").read_bytes()
+IMAGE = png("adapter test", 16)
+OCR_URL = "https://ocr-source.example.invalid/scans/carpenter-ant4.jpg"
+
+
+def run(
+    request_type: str, model: str, params: dict[str, Any], files: list[FilePart] | None = None
+) -> Outcome:
+    return asyncio.run(execute(request_type, model, params, files or []))
+
+
+Capture = list[tuple[str, dict[str, str], bytes]]
+
+
+@pytest.fixture
+def wire(monkeypatch: pytest.MonkeyPatch) -> Capture:
+    """Record every wire call `execute` makes, still answering through the real dispatch."""
+    calls: Capture = []
+    real = dispatch.handle
+
+    async def recording(method: str, path: str, headers: Mapping[str, str], body: bytes) -> WireResponse:
+        calls.append((path, dict(headers), body))
+        return await real(method, path, headers, body)
+
+    monkeypatch.setattr(dispatch, "handle", recording)
+    return calls
+
+
+def answer_with(monkeypatch: pytest.MonkeyPatch, status: int, body: bytes) -> None:
+    """Make the provider answer `status` with `body`, whatever the request."""
+
+    async def canned(method: str, path: str, headers: Mapping[str, str], _: bytes) -> WireResponse:
+        return WireResponse(status, {"content-type": "application/json"}, body)
+
+    monkeypatch.setattr(dispatch, "handle", canned)
+
+
+def _chat_ok(result: dict[str, Any]) -> bool:
+    content: str = result["choices"][0]["message"]["content"]
+    return result["id"].startswith("chatcmpl-") and content.startswith("Echo: Hello")
+
+
+SUCCESS_CASES: list[tuple[str, str, dict[str, Any], list[FilePart], Callable[[dict[str, Any]], bool]]] = [
+    (
+        "text_completion",
+        "openai/gpt-3.5-turbo-instruct",
+        {"prompt": "Hello"},
+        [],
+        lambda r: r["id"].startswith("cmpl-") and r["choices"][0]["text"].strip() != "",
+    ),
+    (
+        "chat_completion",
+        "openai/gpt-4o-mini",
+        {"messages": [{"role": "user", "content": "Hello"}]},
+        [],
+        _chat_ok,
+    ),
+    (
+        "responses",
+        "openai/gpt-4o-mini",
+        {"input": "Hello"},
+        [],
+        lambda r: r["id"].startswith("resp_") and r["output"][0]["content"][0]["text"] == "Echo: Hello",
+    ),
+    (
+        "embedding",
+        "openai/text-embedding-3-small",
+        {"input": ["Hello", "World"]},
+        [],
+        lambda r: len(r["data"]) == 2 and len(r["data"][0]["embedding"]) == 1536,
+    ),
+    (
+        "speech",
+        "openai/tts-1",
+        {"input": "Hello", "voice": "alloy"},
+        [],
+        lambda r: base64.b64decode(r["audio"]).startswith(b"ID3"),
+    ),
+    (
+        "transcription",
+        "openai/whisper-1",
+        {},
+        [FilePart("file", "sample.mp3", "audio/mpeg", SAMPLE_MP3)],
+        lambda r: isinstance(r["text"], str) and r["text"] != "",
+    ),
+    (
+        "image_generation",
+        "openai/dall-e-3",
+        {"prompt": "A simple red circle", "n": 1, "size": "1024x1024"},
+        [],
+        lambda r: base64.b64decode(r["data"][0]["b64_json"]).startswith(b"\x89PNG"),
+    ),
+    (
+        "image_edit",
+        "openai/dall-e-2",
+        {"prompt": "Make it blue", "n": "1", "size": "256x256"},
+        [FilePart("image", "image.png", "image/png", IMAGE)],
+        lambda r: base64.b64decode(r["data"][0]["b64_json"]).startswith(b"\x89PNG"),
+    ),
+    (
+        "image_variation",
+        "openai/dall-e-2",
+        {"n": "2", "size": "256x256"},
+        [FilePart("image", "image.png", "image/png", IMAGE)],
+        lambda r: len(r["data"]) == 2,
+    ),
+    (
+        "rerank",
+        "cohere/rerank-english-v3.0",
+        {"query": "test", "documents": [{"text": "test document"}, {"text": "unrelated"}]},
+        [],
+        lambda r: r["model"] == "rerank-english-v3.0" and r["results"][0]["index"] == 0,
+    ),
+    (
+        "ocr",
+        "mistral/mistral-ocr-latest",
+        {"document": {"type": "image_url", "image_url": OCR_URL}},
+        [],
+        lambda r: OCR_URL in r["pages"][0]["markdown"],
+    ),
+    (
+        "responses",
+        "anthropic/claude-3-5-haiku-latest",
+        {"input": "Hello"},
+        [],
+        lambda r: r["object"] == "response" and r["output"][0]["content"][0]["text"] == "Echo: Hello",
+    ),
+    (
+        "chat_completion",
+        "anthropic/claude-3-5-haiku-latest",
+        {"messages": [{"role": "user", "content": "Hello"}]},
+        [],
+        lambda r: r["choices"][0]["message"]["content"] == "Echo: Hello",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("request_type", "model", "params", "files", "check"),
+    SUCCESS_CASES,
+    ids=[f"{case[0]}-{case[1].split('/')[0]}" for case in SUCCESS_CASES],
+)
+def test_every_request_type_succeeds(
+    request_type: str,
+    model: str,
+    params: dict[str, Any],
+    files: list[FilePart],
+    check: Callable[[dict[str, Any]], bool],
+) -> None:
+    outcome = run(request_type, model, params, files)
+    assert outcome.status_code == 200 and outcome.error is None, outcome.error
+    assert outcome.result is not None
+    assert check(outcome.result), outcome.result
+    provider, _, name = model.partition("/")
+    extra = outcome.result["extra_fields"]
+    assert extra["provider"] == provider
+    assert extra["request_type"] == request_type
+    assert extra["original_model_requested"] == name
+    json.dumps(outcome.result)  # the gateway stores it as JSON
+
+
+FAILURES = [
+    ("chat_completion", "openai/gpt-4o-mini-fail-429", {"messages": [{"role": "user", "content": "x"}]}),
+    ("responses", "anthropic/claude-3-5-haiku-fail-429", {"input": "x"}),
+    ("rerank", "cohere/rerank-english-v3.0-fail-429", {"query": "q", "documents": ["d"]}),
+    ("ocr", "mistral/mistral-ocr-fail-429", {"document": {"type": "image_url", "image_url": OCR_URL}}),
+]
+
+
+@pytest.mark.parametrize(("request_type", "model", "params"), FAILURES, ids=[m for _, m, _ in FAILURES])
+def test_fail_token_fails_the_call_with_that_status(
+    request_type: str, model: str, params: dict[str, Any]
+) -> None:
+    outcome = run(request_type, model, params)
+    assert outcome.status_code == 429
+    assert outcome.result is None and outcome.error is not None
+    error = outcome.error
+    assert error["is_bifrost_error"] is False
+    assert error["status_code"] == 429
+    assert "fail-429" in error["error"]["message"]
+    assert error["extra_fields"]["provider"] == model.split("/")[0]
+    assert error["extra_fields"]["request_type"] == request_type
+    assert error["extra_fields"]["original_model_requested"] == model.split("/", 1)[1]
+
+
+def test_provider_error_fields_follow_each_parser() -> None:
+    openai_error = run("embedding", "openai/x-fail-503", {"input": "x"}).error
+    assert openai_error is not None
+    assert openai_error["error"]["type"] == "server_error"
+    assert openai_error["error"]["code"] == "service_unavailable"
+    anthropic_error = run("responses", "anthropic/c-fail-529", {"input": "x"}).error
+    assert anthropic_error is not None and anthropic_error["error"]["type"] == "overloaded_error"
+    cohere_error = run("rerank", "cohere/r-fail-400", {"query": "q", "documents": ["d"]}).error
+    assert cohere_error is not None and set(cohere_error["error"]) == {"message"}
+    mistral_error = run(
+        "ocr", "mistral/m-fail-500", {"document": {"type": "image_url", "image_url": "u"}}
+    ).error
+    assert mistral_error is not None and mistral_error["error"]["code"] == "server_error"
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 408, 418, 500, 502, 599])
+def test_any_error_status_can_be_forced(status: int) -> None:
+    outcome = run(
+        "chat_completion", f"openai/m-fail-{status}", {"messages": [{"role": "user", "content": "x"}]}
+    )
+    assert outcome.status_code == status
+    assert outcome.error is not None and outcome.error["status_code"] == status
+
+
+def test_tokens_combine_anywhere_in_the_name() -> None:
+    started = time.monotonic()
+    outcome = run("chat_completion", "openai/delay-150ms-gpt-4o-mini-fail-503", {"messages": []})
+    assert time.monotonic() - started >= 0.15
+    assert outcome.status_code == 503
+
+
+def test_delay_keeps_the_call_in_flight() -> None:
+    started = time.monotonic()
+    outcome = run(
+        "chat_completion", "openai/gpt-4o-mini-delay-300ms", {"messages": [{"role": "user", "content": "x"}]}
+    )
+    assert time.monotonic() - started >= 0.3
+    assert outcome.status_code == 200
+
+
+def test_default_call_is_quick_but_not_instant() -> None:
+    started = time.monotonic()
+    run("chat_completion", "openai/gpt-4o-mini", {"messages": [{"role": "user", "content": "x"}]})
+    assert 0.015 <= time.monotonic() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    ("model", "fragment"),
+    [
+        ("gpt-4o-mini", "expected 'provider/model'"),
+        ("/gpt-4o-mini", "expected 'provider/model'"),
+        ("openai/", "expected 'provider/model'"),
+        ("azure/gpt-4o-mini", "unknown provider 'azure'"),
+    ],
+)
+def test_bad_model_is_400_without_a_provider_call(wire: Capture, model: str, fragment: str) -> None:
+    outcome = run("chat_completion", model, {"messages": [{"role": "user", "content": "x"}]})
+    assert outcome.status_code == 400
+    assert outcome.error is not None and fragment in outcome.error["error"]["message"]
+    assert outcome.error["status_code"] == 400
+    assert wire == []
+
+
+def test_unsupported_type_for_a_provider_is_400_without_a_call(wire: Capture) -> None:
+    outcome = run("rerank", "openai/gpt-4o-mini", {"query": "q", "documents": ["d"]})
+    assert outcome.status_code == 400 and wire == []
+    assert outcome.error is not None and "not supported" in outcome.error["error"]["message"]
+
+
+def test_wire_model_has_no_provider_prefix(wire: Capture) -> None:
+    run(
+        "chat_completion",
+        "openai/gpt-4o-mini",
+        {"model": "openai/gpt-4o-mini", "messages": [], "fallbacks": []},
+    )
+    path, headers, body = wire[0]
+    sent = json.loads(body)
+    assert path == "/v1/chat/completions"
+    assert sent["model"] == "gpt-4o-mini" and "fallbacks" not in sent
+    assert headers["authorization"].startswith("Bearer ")
+
+
+def test_anthropic_calls_carry_api_key_and_version(wire: Capture) -> None:
+    run("responses", "anthropic/claude-3-5-haiku-latest", {"input": "Hi", "instructions": "Be kind"})
+    path, headers, body = wire[0]
+    assert path == "/v1/messages"
+    assert headers["x-api-key"] and headers["anthropic-version"] == "2023-06-01"
+    assert "authorization" not in headers
+    sent = json.loads(body)
+    assert sent["system"] == "Be kind" and sent["max_tokens"] == 4096
+    assert sent["messages"] == [{"role": "user", "content": "Hi"}]
+
+
+def test_rerank_documents_go_up_as_strings(wire: Capture) -> None:
+    documents = [{"text": "plain"}, {"text": "tagged", "id": "d2", "meta": {"k": "v"}}, "bare"]
+    run("rerank", "cohere/rerank-english-v3.0", {"query": "q", "documents": documents, "top_n": 2})
+    path, _, body = wire[0]
+    sent = json.loads(body)
+    assert path == "/v2/rerank"
+    assert sent["documents"][0] == "plain" and sent["documents"][2] == "bare"
+    assert json.loads(sent["documents"][1]) == documents[1]
+    assert sent["top_n"] == 2
+
+
+def test_rerank_results_are_resorted_with_the_model_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    unsorted = {
+        "id": "rr-1",
+        "results": [
+            {"index": 2, "relevance_score": 0.10},
+            {"index": 1, "relevance_score": 0.98},
+            {"index": 3, "relevance_score": 0.10},
+            {"index": 0, "relevance_score": 0.05},
+        ],
+    }
+    answer_with(monkeypatch, 200, json.dumps(unsorted).encode())
+    outcome = run("rerank", "cohere/rerank-english-v3.0", {"query": "q", "documents": ["a", "b", "c", "d"]})
+    assert outcome.result is not None
+    assert [item["index"] for item in outcome.result["results"]] == [1, 2, 3, 0]
+    assert outcome.result["model"] == "rerank-english-v3.0" and outcome.result["id"] == "rr-1"
+
+
+def test_rerank_return_documents_attaches_them() -> None:
+    outcome = run(
+        "rerank",
+        "cohere/rerank-english-v3.0",
+        {"query": "fox", "documents": [{"text": "a fox"}, "no"], "return_documents": True},
+    )
+    assert outcome.result is not None
+    assert outcome.result["results"][0]["document"] == {"text": "a fox"}
+
+
+def test_speech_audio_is_the_base64_of_the_provider_bytes() -> None:
+    outcome = run("speech", "openai/tts-1", {"input": "Hello there, this is a test.", "voice": "alloy"})
+    assert outcome.result is not None
+    audio = base64.b64decode(outcome.result["audio"], validate=True)
+    assert audio.startswith(b"ID3") and b"\xff\xf3\x44\xc0" in audio
+    assert set(outcome.result) == {"audio", "extra_fields"}
+
+
+@pytest.mark.parametrize("response_format", ["text", "srt", "vtt"])
+def test_plain_text_transcriptions_keep_the_raw_body_as_text(response_format: str) -> None:
+    outcome = run(
+        "transcription",
+        "openai/whisper-1",
+        {"response_format": response_format},
+        [FilePart("file", "sample.mp3", "audio/mpeg", SAMPLE_MP3)],
+    )
+    assert outcome.result is not None
+    text = outcome.result["text"]
+    assert text.strip()
+    if response_format == "vtt":
+        assert text.startswith("WEBVTT")
+    if response_format == "srt":
+        assert text.startswith("1\n00:00:00,000 --> ")
+
+
+def test_transcription_form_puts_the_file_last(wire: Capture) -> None:
+    run(
+        "transcription",
+        "openai/whisper-1",
+        {"language": "en", "response_format": "json", "temperature": "0"},
+        [FilePart("file", "", "audio/mpeg", SAMPLE_MP3)],
+    )
+    path, headers, body = wire[0]
+    parts = parse_form(headers["content-type"], body)
+    assert path == "/v1/audio/transcriptions"
+    assert [part.name for part in parts] == ["model", "language", "response_format", "temperature", "file"]
+    assert parts[0].text == "whisper-1"
+    assert parts[-1].filename == "audio.mp3" and parts[-1].data == SAMPLE_MP3
+
+
+def test_image_edit_form_uses_indexed_image_parts(wire: Capture) -> None:
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(16)
+    files = [
+        FilePart("image[]", "first.png", "application/octet-stream", IMAGE),
+        FilePart("image[]", "second.jpg", "image/jpeg", jpeg),
+        FilePart("mask", "m.png", "image/png", IMAGE),
+    ]
+    run("image_edit", "openai/dall-e-2", {"prompt": "p", "n": "1"}, files)
+    _, headers, body = wire[0]
+    parts = parse_form(headers["content-type"], body)
+    uploads = [(part.name, part.filename, part.content_type) for part in parts if part.filename]
+    assert uploads == [
+        ("image[]", "image0.png", "image/png"),
+        ("image[]", "image1.jpg", "image/jpeg"),
+        ("mask", "mask.png", "image/png"),
+    ]
+
+
+def test_image_variation_form_has_one_image_part(wire: Capture) -> None:
+    run("image_variation", "openai/dall-e-2", {"n": "1"}, [FilePart("image", "x.png", "image/png", IMAGE)])
+    _, headers, body = wire[0]
+    parts = parse_form(headers["content-type"], body)
+    assert [(part.name, part.filename) for part in parts] == [
+        ("model", None),
+        ("n", None),
+        ("image", "image"),
+    ]
+
+
+def test_image_url_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    outcome = run("image_generation", "openai/dall-e-3", {"prompt": "p", "response_format": "url"})
+    assert outcome.result is not None and outcome.result["data"][0]["url"].startswith("https://")
+
+
+def test_ocr_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"network use during OCR: {args!r}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    outcome = run(
+        "ocr", "mistral/mistral-ocr-latest", {"document": {"type": "image_url", "image_url": OCR_URL}}
+    )
+    assert outcome.status_code == 200 and outcome.result is not None
+    assert outcome.result["usage_info"]["pages_processed"] == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "empty response received from provider"),
+        (b"<html><body>gateway</body></html>", "HTML response received from provider"),
+        (b"{not json", "failed to unmarshal response from provider API"),
+    ],
+)
+def test_unusable_success_bodies_fail_with_500(
+    monkeypatch: pytest.MonkeyPatch, body: bytes, message: str
+) -> None:
+    answer_with(monkeypatch, 200, body)
+    outcome = run("chat_completion", "openai/gpt-4o-mini", {"messages": []})
+    assert outcome.status_code == 500
+    assert outcome.error is not None
+    assert outcome.error["is_bifrost_error"] is True and "status_code" not in outcome.error
+    assert outcome.error["error"]["message"] == message
+
+
+def test_numeric_openai_code_keeps_status_but_not_the_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = b'{"error":{"message":"Rate limit reached","type":"requests","code":429}}'
+    answer_with(monkeypatch, 429, raw)
+    outcome = run("chat_completion", "openai/gpt-4o-mini", {"messages": []})
+    assert outcome.status_code == 429
+    assert outcome.error is not None
+    assert outcome.error["error"] == {"message": "provider API error: " + raw.decode()}
+
+
+def test_empty_error_body_gets_the_default_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    answer_with(monkeypatch, 429, b"")
+    outcome = run("chat_completion", "openai/gpt-4o-mini", {"messages": []})
+    assert outcome.error is not None and outcome.error["error"]["message"] == "rate limit exceeded (429)"
+
+
+def test_non_200_success_status_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    answer_with(monkeypatch, 201, b'{"id":"x"}')
+    outcome = run("chat_completion", "openai/gpt-4o-mini", {"messages": []})
+    assert outcome.status_code == 201 and outcome.result is None
