@@ -14,7 +14,7 @@ import time
 from importlib.metadata import version
 from typing import Any
 
-from robot.api import Failure, FatalError, SkipExecution, logger
+from robot.api import Failure, SkipExecution, logger
 from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
 
@@ -75,7 +75,10 @@ class GatewayLibrary:
 
     def _check_config(self) -> None:
         if self.config.errors:
-            raise FatalError("Invalid configuration: " + "; ".join(self.config.errors))
+            message = "Invalid configuration: " + "; ".join(self.config.errors)
+            # Printed at the top of the console and in the log's errors, then the run stops.
+            logger.error(message)
+            BuiltIn().fatal_error(message)
 
     def _send(
         self,

@@ -91,6 +91,12 @@ class Exchange:
         text = " ".join(self.text.split())
         return repr(text[:limit] + ("…" if len(text) > limit else ""))
 
+    def __repr__(self) -> str:
+        # Robot logs assigned values with repr(): keep headers (and so keys) out of it.
+        return f"<{self.summary()}>"
+
+    __str__ = __repr__
+
     def summary(self) -> str:
         if self.error:
             return f"{self.label} → {self.error}"

@@ -1,12 +1,15 @@
 *** Settings ***
-Documentation       The x-bf-async / x-bf-async-id headers on the integration route (BIFROST_INTEGRATION_PATH,
-...                 /openai/v1/responses by default): create, retrieve, unknown id, stream, cross-key
-...                 (upstream integration_route_test.go).
-Resource            resources/run.resource
-Resource            resources/integration.resource
-Test Setup          Prepare The Test
-Test Teardown       Finish The Test
-Test Tags           integration
+Documentation    The x-bf-async / x-bf-async-id headers on the integration route (BIFROST_INTEGRATION_PATH,
+...              /openai/v1/responses by default): create, retrieve, unknown id, stream, cross-key
+...              (upstream integration_route_test.go).
+
+Resource         resources/run.resource
+Resource         resources/integration.resource
+
+Test Setup       Prepare The Test
+Test Teardown    Finish The Test
+
+Test Tags        integration
 
 
 *** Test Cases ***

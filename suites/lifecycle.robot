@@ -1,11 +1,14 @@
 *** Settings ***
-Documentation       Jobs reach a terminal state with a consistent envelope; unknown and wrong-type jobs
-...                 answer 404; completed results have the expected shape (upstream lifecycle_test.go).
-Resource            resources/run.resource
-Resource            resources/jobs.resource
-Test Setup          Prepare The Test
-Test Teardown       Finish The Test
-Test Tags           lifecycle
+Documentation    Jobs reach a terminal state with a consistent envelope; unknown and wrong-type jobs
+...              answer 404; completed results have the expected shape (upstream lifecycle_test.go).
+
+Resource         resources/run.resource
+Resource         resources/jobs.resource
+
+Test Setup       Prepare The Test
+Test Teardown    Finish The Test
+
+Test Tags        lifecycle
 
 
 *** Test Cases ***

@@ -1,11 +1,14 @@
 *** Settings ***
-Documentation       Every endpoint accepts a job with 202 and a well-formed pending envelope, and an
-...                 immediate poll answers 202 or 200 by the job's state (upstream submit_test.go).
-Resource            resources/run.resource
-Resource            resources/jobs.resource
-Test Setup          Prepare The Test
-Test Teardown       Finish The Test
-Test Tags           submit
+Documentation    Every endpoint accepts a job with 202 and a well-formed pending envelope, and an
+...              immediate poll answers 202 or 200 by the job's state (upstream submit_test.go).
+
+Resource         resources/run.resource
+Resource         resources/jobs.resource
+
+Test Setup       Prepare The Test
+Test Teardown    Finish The Test
+
+Test Tags        submit
 
 
 *** Test Cases ***

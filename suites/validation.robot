@@ -1,11 +1,14 @@
 *** Settings ***
-Documentation       Requests the gateway must refuse before creating a job: streaming, malformed JSON,
-...                 missing model, missing file or image, and a wrong HTTP method (upstream validation_test.go).
-Resource            resources/run.resource
-Resource            resources/jobs.resource
-Test Setup          Prepare The Test
-Test Teardown       Finish The Test
-Test Tags           validation
+Documentation    Requests the gateway must refuse before creating a job: streaming, malformed JSON,
+...              missing model, missing file or image, and a wrong HTTP method (upstream validation_test.go).
+
+Resource         resources/run.resource
+Resource         resources/jobs.resource
+
+Test Setup       Prepare The Test
+Test Teardown    Finish The Test
+
+Test Tags        validation
 
 
 *** Test Cases ***
