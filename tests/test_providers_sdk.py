@@ -392,6 +392,7 @@ def test_datasheets_are_served(base_url: str) -> None:
     for path, expected in (
         ("/datasheet", datasheet.pricing()),
         ("/datasheet/model-parameters", datasheet.model_parameters()),
+        ("/datasheet/mcp-library", datasheet.mcp_library()),
     ):
         with urllib.request.urlopen(base_url + path, timeout=TIMEOUT_S) as answer:
             assert answer.status == 200

@@ -13,6 +13,7 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 _DATASHEETS = {
     "/datasheet": datasheet.pricing,
     "/datasheet/model-parameters": datasheet.model_parameters,
+    "/datasheet/mcp-library": datasheet.mcp_library,
 }
 
 
