@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import random
 import socket
 import time
 from collections.abc import Callable, Mapping
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from fakegateway.providers import FilePart, Outcome, dispatch, execute
+from fakegateway.providers import FilePart, Outcome, bifrost, dispatch, execute
 from fakegateway.providers.common import WireResponse
 from fakegateway.providers.media import png
 from fakegateway.providers.multipart import parse_form
@@ -459,3 +460,42 @@ def test_non_200_success_status_is_an_error(monkeypatch: pytest.MonkeyPatch) -> 
     answer_with(monkeypatch, 201, b'{"id":"x"}')
     outcome = run("chat_completion", "openai/gpt-4o-mini", {"messages": []})
     assert outcome.status_code == 201 and outcome.result is None
+
+
+ODD_VALUES: list[Any] = [
+    None, "", "x", 0, -1, 3, 1.5, True, [], [1], ["a"], ["a", 1], [[1, 2]], [[1, "a"]], {}, {"a": [1]},
+    [{"text": 1}], [{"role": "user", "content": [{"type": "text", "text": None}]}],
+    {"type": "image_url"}, {"type": "document_url", "document_url": ["x"]}, "text", "url", 10**12,
+]  # fmt: skip
+ODD_KEYS = [
+    "prompt", "messages", "input", "voice", "n", "max_tokens", "max_output_tokens", "max_completion_tokens",
+    "query", "documents", "document", "response_format", "top_n", "return_documents", "dimensions",
+    "encoding_format", "instructions", "stop", "pages", "size", "temperature", "params",
+    "timestamp_granularities[]", "language",
+]  # fmt: skip
+ODD_FILES = [
+    [],
+    [FilePart("file", "", "", b"")],
+    [FilePart("image", "", "", b"\x89PNG\r\n\x1a\n")],
+    [FilePart("image[]", 'a"b', "x/y", b"zz")],
+]
+
+
+def test_odd_params_never_raise() -> None:
+    """Whatever the params, `execute` returns an outcome with exactly one of result and error."""
+    chooser = random.Random(8)
+
+    async def sweep() -> int:
+        count = 0
+        for provider, adapter in sorted(bifrost.ADAPTERS.items()):
+            for request_type in sorted(adapter.routes):
+                for _ in range(40):
+                    params = {key: chooser.choice(ODD_VALUES) for key in chooser.sample(ODD_KEYS, 7)}
+                    files = chooser.choice(ODD_FILES)
+                    outcome = await execute(request_type, f"{provider}/m-delay-0ms", params, files)
+                    assert (outcome.result is None) != (outcome.error is None), (request_type, params)
+                    json.dumps(outcome.result or outcome.error)
+                    count += 1
+        return count
+
+    assert asyncio.run(sweep()) > 400

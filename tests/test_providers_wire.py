@@ -198,7 +198,7 @@ def test_multipart_round_trip() -> None:
     parts = parse_form(content_type, body)
     assert [(part.name, part.filename) for part in parts[:2]] == [("model", None), ("prompt", None)]
     assert parts[1].text == "hé"
-    assert parts[2].data == files[0].data
+    assert parts[2].data == files[0].data and parts[2].filename == 'na"me.bin'
 
 
 @pytest.mark.parametrize(

@@ -136,9 +136,8 @@ def default_error_message(status: int, body: bytes) -> str:
     return f"provider API error ({status})"
 
 
-def param_text(params: Mapping[str, Any], name: str) -> str | None:
-    """A multipart text field (or JSON value) as a string, or None when absent or empty."""
-    value = params.get(name)
+def form_value(value: Any) -> str | None:
+    """A request value as a multipart text field, or None when absent or empty."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):

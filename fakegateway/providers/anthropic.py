@@ -163,7 +163,8 @@ def chat_to_messages(call: Call) -> dict[str, Any]:
     """An OpenAI-style chat request as an Anthropic Messages body."""
     system: list[str] = []
     messages: list[dict[str, Any]] = []
-    for message in call.params.get("messages") or []:
+    raw = call.params.get("messages")
+    for message in raw if isinstance(raw, list) else []:
         if not isinstance(message, dict):
             continue
         role, text = message.get("role"), block_text(message.get("content"))
@@ -174,8 +175,9 @@ def chat_to_messages(call: Call) -> dict[str, Any]:
     body: dict[str, Any] = {"model": call.model, "messages": messages}
     body.update(_limits(call.params, "max_completion_tokens", "max_tokens"))
     stop = call.params.get("stop")
-    if stop:
-        body["stop_sequences"] = [stop] if isinstance(stop, str) else list(stop)
+    stops = [stop] if isinstance(stop, str) else stop if isinstance(stop, list) else []
+    if stops:
+        body["stop_sequences"] = stops
     if system:
         body["system"] = "\n".join(system)
     return body

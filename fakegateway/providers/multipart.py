@@ -75,17 +75,24 @@ def parse_form(content_type: str, body: bytes) -> list[FormPart]:
     return parts
 
 
+def _quoted(value: str) -> str:
+    """A header parameter value with backslashes and quotes escaped, as Go's mime/multipart writes it."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ").replace("\n", " ")
+
+
 def encode_form(fields: Sequence[tuple[str, str]], files: Sequence[FormPart]) -> tuple[str, bytes]:
     """A multipart/form-data body, text fields first, then files; returns (content type, body)."""
     boundary = "----fakegateway" + secrets.token_hex(12)
     chunks: list[bytes] = []
     for name, value in fields:
-        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode())
+        chunks.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{_quoted(name)}"\r\n\r\n'.encode()
+        )
         chunks.append(value.encode() + b"\r\n")
     for part in files:
         head = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{part.name}"; '
-            f'filename="{part.filename or part.name}"\r\nContent-Type: {part.content_type}\r\n\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{_quoted(part.name)}"; '
+            f'filename="{_quoted(part.filename or part.name)}"\r\nContent-Type: {part.content_type}\r\n\r\n'
         )
         chunks.append(head.encode() + part.data + b"\r\n")
     chunks.append(f"--{boundary}--\r\n".encode())

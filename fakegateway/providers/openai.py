@@ -22,9 +22,9 @@ from .adapter import (
     decode_error_body,
     decode_json,
     default_error_message,
+    form_value,
     forwarded,
     json_call,
-    param_text,
 )
 from .common import (
     Handler,
@@ -259,12 +259,19 @@ def embedding_vector(text: str, dimensions: int) -> list[float]:
 
 
 def _embedding_inputs(raw: Any) -> list[str]:
+    """The texts to embed: a string, strings, one token array or token arrays (tokens joined as text)."""
     if isinstance(raw, str):
         return [raw]
-    if isinstance(raw, list) and raw and all(isinstance(item, int) for item in raw):
-        return [" ".join(str(item) for item in raw)]
     if isinstance(raw, list) and raw:
-        return [item if isinstance(item, str) else " ".join(str(token) for token in item) for item in raw]
+        if all(isinstance(item, str) for item in raw):
+            return list(raw)
+        if all(isinstance(item, int) for item in raw):
+            return [" ".join(str(token) for token in raw)]
+        if all(isinstance(item, list) and all(isinstance(token, int) for token in item) for item in raw):
+            return [" ".join(str(token) for token in item) for item in raw]
+        raise ProviderError(
+            400, "'input' must be a string, an array of strings or an array of token arrays.", param="input"
+        )
     raise ProviderError(400, "Missing required parameter: 'input'.", param="input")
 
 
@@ -314,7 +321,7 @@ async def _speech(request: WireRequest) -> WireResponse:
         raise ProviderError(400, "'input' is longer than 4096 characters.", param="input")
     require_string(payload, "voice")
     audio_format = payload.get("response_format") or "mp3"
-    if audio_format not in _SPEECH_FORMATS:
+    if not isinstance(audio_format, str) or audio_format not in _SPEECH_FORMATS:
         supported = ", ".join(_SPEECH_FORMATS)
         raise ProviderError(
             400,
@@ -535,7 +542,7 @@ def _text_fields(call: Call, names: tuple[str, ...]) -> list[tuple[str, str]]:
     for name in names:
         value = call.params.get(name)
         values = value if isinstance(value, list) else [value]
-        fields.extend((name, text) for item in values if (text := param_text({name: item}, name)) is not None)
+        fields.extend((name, text) for item in values if (text := form_value(item)) is not None)
     return fields
 
 
