@@ -77,6 +77,9 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         return error_response(413, f"request body too large: {exc.text}", faults)
     except web.HTTPException:
         raise
+    except ConnectionResetError:
+        # The client left mid-request; nobody reads this answer, and no job was created.
+        return web.Response(status=400, text="client disconnected")
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "internal server error", faults)

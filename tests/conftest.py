@@ -110,14 +110,18 @@ class RunningGateway:
     def state(self) -> Gateway:
         return self.server.app[GATEWAY]
 
-    def get(self, path: str, headers: Mapping[str, str] | None = None, **kwargs: Any) -> requests.Response:
-        return self.session.get(self.url + path, headers=dict(headers or {}), timeout=5, **kwargs)
+    def get(
+        self, path: str, headers: Mapping[str, str] | None = None, timeout: float = 5.0, **kwargs: Any
+    ) -> requests.Response:
+        return self.session.get(self.url + path, headers=dict(headers or {}), timeout=timeout, **kwargs)
 
-    def post(self, path: str, headers: Mapping[str, str] | None = None, **kwargs: Any) -> requests.Response:
-        return self.session.post(self.url + path, headers=dict(headers or {}), timeout=5, **kwargs)
+    def post(
+        self, path: str, headers: Mapping[str, str] | None = None, timeout: float = 5.0, **kwargs: Any
+    ) -> requests.Response:
+        return self.session.post(self.url + path, headers=dict(headers or {}), timeout=timeout, **kwargs)
 
-    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        return self.session.request(method, self.url + path, timeout=5, **kwargs)
+    def request(self, method: str, path: str, timeout: float = 5.0, **kwargs: Any) -> requests.Response:
+        return self.session.request(method, self.url + path, timeout=timeout, **kwargs)
 
     def submit(
         self,
@@ -134,9 +138,10 @@ class RunningGateway:
             fields = {**MULTIPART_FIELDS[request_type], **{k: str(v) for k, v in (extra or {}).items()}}
             if model is not None:
                 fields["model"] = model
-            files = {k: v for k, v in MULTIPART_FILES[request_type].items() if k not in drop}
-            data = {k: v for k, v in fields.items() if k not in drop}
-            return self.post(endpoint.path, headers, data=data, files=files)
+            # Text fields go in as `files` entries too, so the body is multipart even without a file.
+            parts: list[tuple[str, Any]] = [(k, (None, v)) for k, v in fields.items() if k not in drop]
+            parts += [(k, v) for k, v in MULTIPART_FILES[request_type].items() if k not in drop]
+            return self.post(endpoint.path, headers, files=parts)
         body = {**JSON_BODIES[request_type], **(extra or {})}
         if model is not None:
             body["model"] = model
@@ -152,9 +157,9 @@ class RunningGateway:
         return job_id
 
     def poll(
-        self, request_type: str, job_id: str, headers: Mapping[str, str] | None = None
+        self, request_type: str, job_id: str, headers: Mapping[str, str] | None = None, timeout: float = 5.0
     ) -> requests.Response:
-        return self.get(f"{path_of(request_type)}/{job_id}", headers)
+        return self.get(f"{path_of(request_type)}/{job_id}", headers, timeout)
 
     def wait_terminal(
         self,

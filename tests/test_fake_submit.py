@@ -259,7 +259,7 @@ def test_image_edit_accepts_image_array_field(gateway: RunningGateway) -> None:
     assert response.status_code == 202, response.text
 
 
-STREAMED_JSON = {
+STREAMED_JSON: dict[str, tuple[dict[str, Any], str]] = {
     "text_completion": ({"stream": True}, "stream is not supported for async text completions"),
     "chat_completion": ({"stream": True}, "stream is not supported for async chat completions"),
     "responses": ({"stream": True}, "stream is not supported for async responses"),

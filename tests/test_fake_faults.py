@@ -1,0 +1,393 @@
+"""Every fault switch has a check that passes on a clean gateway and fails with the fault on."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+from conftest import ALT_VK, NIL_UUID, UNKNOWN_VK, VK, GatewayFactory, RunningGateway, path_of, wait_for
+
+from fakegateway.faults import FAULTS, Faults, UnknownFaultError
+
+Check = Callable[[RunningGateway], None]
+CHECKS: dict[str, Check] = {}
+# How a check may fail on a faulty gateway: an assertion, a transport error, a body that is not JSON,
+# or a condition not met by its deadline.
+CAUGHT = (AssertionError, requests.RequestException, ValueError, pytest.fail.Exception)
+DEADLINE_S = 2.0
+SLOW_MODEL = "openai/gpt-4o-mini-delay-400ms"
+INTEGRATION = "/openai/v1/responses"
+
+
+def check(*names: str) -> Callable[[Check], Check]:
+    def register(function: Check) -> Check:
+        for name in names:
+            assert name not in CHECKS, name
+            CHECKS[name] = function
+        return function
+
+    return register
+
+
+def finished(
+    gw: RunningGateway,
+    request_type: str = "chat_completion",
+    headers: dict[str, str] | None = None,
+    **kw: Any,
+) -> tuple[str, requests.Response]:
+    job_id = gw.submit_ok(request_type, headers, **kw)
+    return job_id, gw.wait_terminal(request_type, job_id, headers, deadline_s=DEADLINE_S)
+
+
+def ttl_seconds(gw: RunningGateway, header: str) -> float:
+    _, response = finished(gw, headers={"x-bf-async-job-result-ttl": header})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return (
+        datetime.fromisoformat(body["expires_at"]) - datetime.fromisoformat(body["completed_at"])
+    ).total_seconds()
+
+
+def not_found(response: requests.Response) -> None:
+    assert response.status_code == 404, response.status_code
+
+
+def readable(response: requests.Response) -> None:
+    assert response.status_code in (200, 202), response.status_code
+
+
+# health
+@check("health-503")
+def _health(gw: RunningGateway) -> None:
+    assert gw.get("/health").status_code == 200
+
+
+# submit
+@check("submit-200", "submit-500")
+def _submit_status(gw: RunningGateway) -> None:
+    assert gw.submit().status_code == 202
+
+
+@check("id-not-uuid")
+def _uuid(gw: RunningGateway) -> None:
+    job_id = gw.submit().json()["id"]
+    assert len(job_id.split("-")) == 5 and str(uuid.UUID(job_id)) == job_id
+
+
+@check("created-at-missing", "created-at-stale")
+def _created_at(gw: RunningGateway) -> None:
+    body = gw.submit().json()
+    assert "created_at" in body
+    assert datetime.now(UTC) - datetime.fromisoformat(body["created_at"]) < timedelta(seconds=30)
+
+
+@check("expires-at-on-submit", "submit-not-pending")
+def _submit_envelope(gw: RunningGateway) -> None:
+    body = gw.submit().json()
+    assert body["status"] == "pending"
+    assert "expires_at" not in body and "completed_at" not in body
+
+
+# lifecycle
+@check("pending-poll-200")
+def _pending_poll(gw: RunningGateway) -> None:
+    response = gw.poll("chat_completion", gw.submit_ok(model=SLOW_MODEL))
+    assert response.json()["status"] in ("pending", "processing")
+    assert response.status_code == 202
+
+
+@check("terminal-poll-202", "job-stuck")
+def _terminal_poll(gw: RunningGateway) -> None:
+    _, response = finished(gw)
+    assert response.status_code == 200 and response.json()["status"] == "completed"
+
+
+@check("null-result")
+def _result(gw: RunningGateway) -> None:
+    _, response = finished(gw)
+    assert isinstance(response.json().get("result"), dict)
+
+
+@check("failed-status-code-zero")
+def _failed_status(gw: RunningGateway) -> None:
+    _, response = finished(gw, model="openai/gpt-4o-mini-fail-429")
+    assert response.json().get("status_code") == 429
+
+
+@check("expires-before-completion", "completed-at-missing")
+def _terminal_times(gw: RunningGateway) -> None:
+    _, response = finished(gw)
+    body = response.json()
+    assert "completed_at" in body and "expires_at" in body
+    assert datetime.fromisoformat(body["expires_at"]) > datetime.fromisoformat(body["completed_at"])
+
+
+@check("id-mismatch")
+def _id(gw: RunningGateway) -> None:
+    job_id, response = finished(gw)
+    assert response.json()["id"] == job_id
+
+
+@check("unknown-job-500", "odd-id-500")
+def _unknown(gw: RunningGateway) -> None:
+    not_found(gw.poll("chat_completion", NIL_UUID))
+    not_found(gw.poll("chat_completion", "not-a-uuid"))
+
+
+@check("wrong-type-served")
+def _wrong_type(gw: RunningGateway) -> None:
+    not_found(gw.poll("chat_completion", gw.submit_ok("text_completion")))
+
+
+@check("empty-choices")
+def _choices(gw: RunningGateway) -> None:
+    _, response = finished(gw)
+    assert response.json()["result"]["choices"]
+
+
+@check("status-backwards")
+def _status_backwards(gw: RunningGateway) -> None:
+    job_id, _ = finished(gw)
+    for _ in range(3):
+        response = gw.poll("chat_completion", job_id)
+        assert (response.status_code, response.json()["status"]) == (200, "completed")
+
+
+@check("content-type-text")
+def _content_type(gw: RunningGateway) -> None:
+    _, response = finished(gw)
+    assert response.headers["Content-Type"].startswith("application/json")
+
+
+@check("cross-talk")
+def _cross_talk(gw: RunningGateway) -> None:
+    first, _ = finished(gw)
+    finished(gw)
+    assert gw.poll("chat_completion", first).json()["id"] == first
+
+
+@check("rerank-unsorted")
+def _rerank(gw: RunningGateway) -> None:
+    _, response = finished(gw, "rerank")
+    scores = [r["relevance_score"] for r in response.json()["result"]["results"]]
+    assert len(set(scores)) > 1 and scores == sorted(scores, reverse=True)
+
+
+@check("request-id-ignored")
+def _request_id(gw: RunningGateway) -> None:
+    assert gw.submit(headers={"x-request-id": "trace-7"}).json()["request_id"] == "trace-7"
+
+
+# ttl
+@check("ttl-ignored", "ttl-minutes")
+def _ttl_custom(gw: RunningGateway) -> None:
+    assert ttl_seconds(gw, "120") == 120
+
+
+@check("ttl-zero-honoured")
+def _ttl_zero(gw: RunningGateway) -> None:
+    assert ttl_seconds(gw, "0") == 3600
+
+
+@check("ttl-negative-honoured")
+def _ttl_negative(gw: RunningGateway) -> None:
+    assert ttl_seconds(gw, "-1") == 3600
+
+
+@check("ttl-invalid-rejected")
+def _ttl_invalid(gw: RunningGateway) -> None:
+    assert gw.submit(headers={"x-bf-async-job-result-ttl": "not-a-number"}).status_code == 202
+
+
+@check("expired-served")
+def _expired(gw: RunningGateway) -> None:
+    job_id, _ = finished(gw, headers={"x-bf-async-job-result-ttl": "1"})
+    wait_for(lambda: gw.poll("chat_completion", job_id), lambda r: r.status_code == 404, DEADLINE_S)
+
+
+# auth
+@check("unknown-key-accepted")
+def _unknown_key(gw: RunningGateway) -> None:
+    assert gw.submit(headers={"x-bf-vk": UNKNOWN_VK}).status_code == 400
+
+
+@check("cross-key-allowed", "anonymous-poll-allowed", "unknown-key-poll-allowed")
+def _scoped(gw: RunningGateway) -> None:
+    job_id = gw.submit_ok(headers={"x-bf-vk": VK})
+    not_found(gw.poll("chat_completion", job_id, {"x-bf-vk": ALT_VK}))
+    not_found(gw.poll("chat_completion", job_id))
+    not_found(gw.poll("chat_completion", job_id, {"x-bf-vk": UNKNOWN_VK}))
+
+
+@check("public-job-hidden")
+def _public(gw: RunningGateway) -> None:
+    readable(gw.poll("chat_completion", gw.submit_ok(), {"x-bf-vk": VK}))
+
+
+@check("bearer-poll-ignored")
+def _bearer_poll(gw: RunningGateway) -> None:
+    bearer = {"Authorization": f"Bearer {VK}"}
+    readable(gw.poll("chat_completion", gw.submit_ok(headers=bearer), bearer))
+
+
+def _header_format_is_a_key(header: dict[str, str]) -> Check:
+    def run(gw: RunningGateway) -> None:
+        job_id = gw.submit_ok(headers=header)
+        not_found(gw.poll("chat_completion", job_id))
+        readable(gw.poll("chat_completion", job_id, header))
+
+    return run
+
+
+check("bearer-ignored")(_header_format_is_a_key({"Authorization": f"Bearer {VK}"}))
+check("x-api-key-ignored")(_header_format_is_a_key({"x-api-key": VK}))
+check("goog-key-ignored")(_header_format_is_a_key({"x-goog-api-key": VK}))
+check("api-key-ignored")(_header_format_is_a_key({"api-key": VK}))
+
+
+# validation
+def _rejected(response: requests.Response, message: str) -> None:
+    assert response.status_code == 400, response.status_code
+    assert response.json()["error"]["message"] == message
+
+
+@check("stream-accepted")
+def _stream(gw: RunningGateway) -> None:
+    _rejected(gw.submit(extra={"stream": True}), "stream is not supported for async chat completions")
+    _rejected(
+        gw.submit("image_edit", extra={"stream": "true"}), "stream is not supported for async image edits"
+    )
+
+
+@check("speech-stream-accepted")
+def _speech_stream(gw: RunningGateway) -> None:
+    _rejected(gw.submit("speech", extra={"stream_format": "sse"}), "stream is not supported for async speech")
+
+
+@check("malformed-json-accepted")
+def _malformed(gw: RunningGateway) -> None:
+    response = gw.post(
+        path_of("chat_completion"), data=b"{invalid json", headers={"Content-Type": "application/json"}
+    )
+    _rejected(response, "Invalid request payload")
+
+
+@check("missing-model-accepted")
+def _missing_model(gw: RunningGateway) -> None:
+    _rejected(gw.submit(drop=("model",)), "model should be in provider/model format")
+
+
+@check("missing-file-accepted")
+def _missing_file(gw: RunningGateway) -> None:
+    _rejected(gw.submit("transcription", drop=("file",)), "file is required")
+
+
+@check("missing-field-accepted")
+def _missing_field(gw: RunningGateway) -> None:
+    _rejected(gw.submit(drop=("messages",)), "messages is required for chat completion")
+
+
+@check("wrong-method-200")
+def _wrong_method(gw: RunningGateway) -> None:
+    assert gw.post(f"{path_of('chat_completion')}/{NIL_UUID}").status_code in (404, 405)
+
+
+@check("error-envelope-missing")
+def _error_envelope(gw: RunningGateway) -> None:
+    body = gw.poll("chat_completion", NIL_UUID).json()
+    assert body["is_bifrost_error"] is False and body["error"]["message"]
+
+
+@check("stream-before-validation")
+def _stream_order(gw: RunningGateway) -> None:
+    _rejected(
+        gw.submit(drop=("messages",), extra={"stream": True}), "messages is required for chat completion"
+    )
+
+
+# integration routes
+def _create(gw: RunningGateway, headers: dict[str, str] | None = None, **body: Any) -> requests.Response:
+    payload = {"model": "openai/gpt-4o-mini", "input": "hi", **body}
+    return gw.post(INTEGRATION, {"x-bf-async": "true", **(headers or {})}, json=payload)
+
+
+def _retrieve(gw: RunningGateway, job_id: str, headers: dict[str, str] | None = None) -> requests.Response:
+    return gw.post(INTEGRATION, {"x-bf-async-id": job_id, **(headers or {})}, json={})
+
+
+@check("integration-create-202")
+def _integration_create(gw: RunningGateway) -> None:
+    assert _create(gw).status_code == 200
+
+
+@check("integration-unknown-200")
+def _integration_unknown(gw: RunningGateway) -> None:
+    not_found(_retrieve(gw, NIL_UUID))
+
+
+@check("integration-stream-accepted")
+def _integration_stream(gw: RunningGateway) -> None:
+    assert _create(gw, stream=True).status_code == 400
+
+
+@check("integration-cross-key-allowed")
+def _integration_cross_key(gw: RunningGateway) -> None:
+    not_found(_retrieve(gw, _create(gw, {"x-bf-vk": VK}).json()["id"], {"x-bf-vk": ALT_VK}))
+
+
+@check("integration-failed-200")
+def _integration_failed(gw: RunningGateway) -> None:
+    job_id = _create(gw, model="openai/gpt-4o-mini-fail-429").json()["id"]
+    response = wait_for(lambda: _retrieve(gw, job_id), lambda r: r.json().get("id") != job_id, DEADLINE_S)
+    assert response.status_code == 429
+
+
+@check("integration-async-any-route")
+def _integration_any_route(gw: RunningGateway) -> None:
+    body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
+    assert gw.post("/openai/v1/chat/completions", {"x-bf-async": "true"}, json=body).status_code == 400
+
+
+@check("integration-type-unchecked")
+def _integration_type(gw: RunningGateway) -> None:
+    not_found(_retrieve(gw, gw.submit_ok("chat_completion")))
+
+
+# misbehaving transport
+@check("poll-hang", "poll-html", "poll-truncated", "poll-reset")
+def _poll_transport(gw: RunningGateway) -> None:
+    response = gw.poll("chat_completion", gw.submit_ok(), timeout=1.0)
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.json()["status"] in ("pending", "processing", "completed")
+
+
+def test_every_fault_has_a_check() -> None:
+    assert sorted(CHECKS) == sorted(FAULTS)
+
+
+@pytest.mark.parametrize("name", sorted(FAULTS))
+def test_fault_is_caught_by_its_check(
+    name: str, gateway: RunningGateway, gateway_factory: GatewayFactory
+) -> None:
+    CHECKS[name](gateway)
+    faulty = gateway_factory(name)
+    with pytest.raises(CAUGHT):
+        CHECKS[name](faulty)
+
+
+def test_fault_names_are_kebab_case_with_one_line_descriptions() -> None:
+    assert len(FAULTS) >= 15
+    for name, description in FAULTS.items():
+        assert name == name.lower() and " " not in name and "_" not in name
+        assert description and "\n" not in description
+
+
+def test_unknown_fault_is_refused() -> None:
+    with pytest.raises(UnknownFaultError):
+        Faults(["no-such-fault"])
+    with pytest.raises(KeyError):
+        Faults().on("no-such-fault")
