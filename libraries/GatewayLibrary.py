@@ -274,7 +274,7 @@ class GatewayLibrary:
                 f"# {number}. {exchange.label}\n{curl_command(exchange, placeholders)}\n\n"
                 f"# response:\n{render_response(exchange)}"
             )
-        if keys.UNKNOWN_KEY in placeholders:
+        if any(keys.UNKNOWN_KEY in value for e in self._exchanges for value in e.request_headers.values()):
             notes.append(
                 "# BIFROST_UNKNOWN_VK: any sk-bf- key the gateway does not have, e.g. sk-bf-unknown-key"
             )
@@ -458,10 +458,18 @@ class GatewayLibrary:
             )
 
     @keyword("Poll Status Should Match The Job State")
-    def poll_status_should_match_the_job_state(self, response: Exchange) -> None:
-        """202 while ``pending``/``processing``, 200 once ``completed``/``failed``; anything else fails."""
+    def poll_status_should_match_the_job_state(self, response: Exchange, job_id: str) -> None:
+        """The poll shows the job: 202 while ``pending``/``processing``, 200 once ``completed``/``failed``.
+
+        Anything else fails, as does an envelope of another job or a body that is not a job envelope.
+        """
         self._require_answer(response)
         body = response.json_object()
+        if body.get("id") != job_id:
+            raise self._fail(
+                f"{response.label} answered {response.status} with the envelope of job {body.get('id')!r},"
+                f" not {job_id!r}: {response.snippet(200)}"
+            )
         wanted = envelope.expected_poll_status(body)
         if wanted is None:
             raise self._fail(

@@ -88,9 +88,10 @@ def wait_until_terminal(
         if status in TERMINAL:
             return envelope, exchange, journey
         if status not in IN_FLIGHT:
+            what = f"status {status!r}" if status is not None else "no job status"
             raise GatewayError(
-                f"while waiting for {job}: {exchange.label} answered {exchange.status} with status"
-                f" {status!r}: {exchange.snippet()}"
+                f"while waiting for {job}: {exchange.label} answered {exchange.status} with {what}:"
+                f" {exchange.snippet()}"
             )
         if exchange.status != 202:
             raise GatewayError(

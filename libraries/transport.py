@@ -24,6 +24,8 @@ BODY_LIMIT = 4000  # characters of a response body shown in a reproduction
 class GatewayError(AssertionError):
     """A request that got no usable answer; the message names the request and what happened."""
 
+    ROBOT_SUPPRESS_NAME = True
+
 
 @dataclass
 class Exchange:

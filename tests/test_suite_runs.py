@@ -1,0 +1,343 @@
+"""The Robot suite end to end: the real robot/pabot CLI against the fake gateway (or none).
+
+Each run writes to a temporary directory and is read back with robot.api.ExecutionResult.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from robot.api import ExecutionResult
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MIN_TESTS = 154
+KEY_TAGS = {"requires-vk", "requires-alt-vk", "with-vk"}
+# Short settings: the expiry tests wait ~2 s, a misbehaving poll costs 1 s.
+FAST = {"ASYNC_EXPIRY_TTL": "2s", "BIFROST_POLL_TIMEOUT": "10s"}
+
+
+@dataclass
+class Run:
+    returncode: int
+    console: str
+    outdir: Path
+
+    @property
+    def result(self) -> ExecutionResult:
+        return ExecutionResult(str(self.outdir / "output.xml"))
+
+    def tests(self) -> list[object]:
+        return list(self.result.suite.all_tests)
+
+    def statuses(self) -> dict[str, str]:
+        return {t.name: t.status for t in self.result.suite.all_tests}
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The caller's environment without any suite or gateway variable, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BIFROST_", "ASYNC_"))}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # pabot starts `robot` from PATH
+    env.update(extra)
+    return env
+
+
+def run(command: list[str], env: dict[str, str], outdir: Path, timeout: float = 300) -> Run:
+    # pabot caches its split in ./.pabotsuitenames; each pabot run gets a directory of its own.
+    cwd = outdir / "cwd" if command_uses_pabot(command) else ROOT
+    cwd.mkdir(exist_ok=True)
+    env = {**env, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    return Run(done.returncode, done.stdout + done.stderr, outdir)
+
+
+def command_uses_pabot(command: list[str]) -> bool:
+    return any(Path(part).name == "pabot" for part in command)
+
+
+def robot(outdir: Path, *options: str) -> list[str]:
+    return [
+        sys.executable, "-m", "robot", "--argumentfile", "robot.args", "--outputdir", str(outdir),
+        "--console", "dotted", *options, "suites",
+    ]  # fmt: skip
+
+
+def pabot(outdir: Path, processes: int = 3) -> list[str]:
+    """The README's parallel command, with absolute paths so it can run from another directory."""
+    return [
+        str(BIN / "pabot"), "--testlevelsplit", "--processes", str(processes),
+        "--ordering", str(ROOT / "suites.ordering"), "--argumentfile", str(ROOT / "robot.args"),
+        "--pythonpath", str(ROOT), "--outputdir", str(outdir), str(ROOT / "suites"),
+    ]  # fmt: skip
+
+
+def with_fake(*gateway_options: str) -> list[str]:
+    return [sys.executable, "-m", "fakegateway", "run", *gateway_options, "--"]
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# ---------------------------------------------------------------------- both keys, under pabot
+@dataclass
+class KeyedRun:
+    run: Run
+    keys: list[str]
+
+
+@pytest.fixture(scope="module")
+def keyed_run(tmp_path_factory: pytest.TempPathFactory) -> KeyedRun:
+    """The whole suite under pabot with two known keys and a setup token."""
+    outdir = tmp_path_factory.mktemp("keyed")
+    primary, alternate = (f"sk-bf-{secrets.token_hex(12)}" for _ in range(2))
+    token = f"setup-{secrets.token_hex(12)}"
+    env = clean_env(**FAST, BIFROST_SETUP_TOKEN=token)
+    command = [*with_fake("--virtual-key", primary, "--virtual-key", alternate), *pabot(outdir)]
+    return KeyedRun(run(command, env, outdir), [primary, alternate, token])
+
+
+def test_every_test_passes_with_both_keys(keyed_run: KeyedRun) -> None:
+    result = keyed_run.run.result
+    stats = result.statistics.total
+    failed = [f"{t.name}: {t.message}" for t in result.suite.all_tests if t.status != "PASS"]
+    assert keyed_run.run.returncode == 0, keyed_run.run.console[-3000:]
+    assert not failed, "\n".join(failed[:20])
+    assert stats.skipped == 0
+    assert stats.passed >= MIN_TESTS
+
+
+def test_no_key_value_in_any_file_or_the_console(keyed_run: KeyedRun) -> None:
+    sys.path.insert(0, str(ROOT))
+    from libraries.keys import UNKNOWN_KEY
+
+    needles = [*keyed_run.keys, UNKNOWN_KEY]
+    leaks: list[str] = []
+    files = [p for p in keyed_run.run.outdir.rglob("*") if p.is_file()]
+    assert any(p.name == "robot_argfile.txt" for p in files), "pabot's per-process files are missing"
+    for path in files:
+        data = path.read_bytes()
+        leaks += [
+            f"{path.relative_to(keyed_run.run.outdir)}: {n[:6]}…" for n in needles if n.encode() in data
+        ]
+    leaks += [f"console: {n[:6]}…" for n in needles if n in keyed_run.run.console]
+    assert not leaks, "key values found in clear:\n" + "\n".join(leaks)
+    log = (keyed_run.run.outdir / "output.xml").read_text(encoding="utf-8")
+    assert f"sk-bf-…{keyed_run.keys[0][-4:]}" in log, "the primary key should show masked"
+
+
+def test_the_journey_is_one_info_line_per_job(keyed_run: KeyedRun) -> None:
+    log = (keyed_run.run.outdir / "output.xml").read_text(encoding="utf-8")
+    assert "pending → completed in" in log or "pending → processing → completed in" in log
+    assert "(1 poll)" in log
+
+
+# ---------------------------------------------------------------------- other gateway shapes
+def test_late_model_resolution_passes_too(tmp_path: Path) -> None:
+    outcome = run([*with_fake("--late-model-resolution"), *pabot(tmp_path)], clean_env(**FAST), tmp_path)
+    stats = outcome.result.statistics.total
+    assert outcome.returncode == 0, outcome.console[-3000:]
+    assert (stats.failed, stats.skipped) == (0, 0)
+    assert stats.passed >= MIN_TESTS
+
+
+def test_without_keys_only_key_gated_tests_skip(tmp_path: Path) -> None:
+    outcome = run([*with_fake("--no-keys"), *pabot(tmp_path)], clean_env(**FAST), tmp_path)
+    assert outcome.returncode == 0, outcome.console[-3000:]
+    wrong: list[str] = []
+    for test in outcome.result.suite.all_tests:
+        gated = bool(KEY_TAGS & set(test.tags))
+        expected = "SKIP" if gated else "PASS"
+        if test.status != expected:
+            wrong.append(f"{test.name}: {test.status} {test.message}")
+        if gated and "is not set" not in test.message:
+            wrong.append(f"{test.name}: unclear skip reason {test.message!r}")
+    assert not wrong, "\n".join(wrong[:20])
+    assert outcome.result.statistics.total.passed == 75  # upstream's count without keys
+
+
+def test_without_a_gateway_everything_skips_and_exits_0(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+    outcome = run(pabot(tmp_path, processes=2), clean_env(BIFROST_BASE_URL=url), tmp_path)
+    stats = outcome.result.statistics.total
+    assert outcome.returncode == 0, outcome.console[-3000:]
+    assert (stats.passed, stats.failed, stats.skipped) == (0, 0, stats.total)
+    assert stats.total >= MIN_TESTS
+    message = next(iter(outcome.result.suite.all_tests)).message
+    assert f"Bifrost gateway not reachable at {url}" in message
+
+
+def test_require_gateway_fails_without_one(tmp_path: Path) -> None:
+    env = clean_env(BIFROST_BASE_URL=f"http://127.0.0.1:{closed_port()}", BIFROST_REQUIRE_GATEWAY="1")
+    outcome = run(robot(tmp_path), env, tmp_path)
+    stats = outcome.result.statistics.total
+    assert outcome.returncode != 0
+    assert stats.failed == stats.total >= MIN_TESTS
+    assert "BIFROST_REQUIRE_GATEWAY" in outcome.result.suite.message
+
+
+def test_an_unhealthy_gateway_skips_everything(tmp_path: Path) -> None:
+    outcome = run([*with_fake("--fault", "health-503"), *robot(tmp_path)], clean_env(), tmp_path)
+    stats = outcome.result.statistics.total
+    assert outcome.returncode == 0, outcome.console[-3000:]
+    assert stats.skipped == stats.total
+    assert "GET /health answered 503" in outcome.result.suite.message
+
+
+def test_dryrun_passes(tmp_path: Path) -> None:
+    outcome = run(robot(tmp_path, "--dryrun"), clean_env(), tmp_path)
+    assert outcome.returncode == 0, outcome.console[-3000:]
+    assert outcome.result.statistics.total.passed >= MIN_TESTS
+
+
+def test_the_ordering_file_names_existing_tests_once() -> None:
+    from robot.api import TestSuiteBuilder
+
+    suite = TestSuiteBuilder().build(str(ROOT / "suites"))
+    names = {t.full_name for t in suite.all_tests} | {s.full_name for s in suite.suites}
+    lines = [line.strip() for line in (ROOT / "suites.ordering").read_text().splitlines() if line.strip()]
+    items = [line.split(" ", 1)[1] for line in lines if line.startswith(("--test ", "--suite "))]
+    assert sorted(set(items)) == sorted(items), "an item appears twice"
+    assert not [item for item in items if item not in names], "the ordering names tests that do not exist"
+    slow = [t.full_name for t in suite.all_tests if "slow" in t.tags]
+    assert lines[: len(slow)] == [f"--test {name}" for name in slow], "slow tests should come first"
+
+
+# ---------------------------------------------------------------------- bad configuration
+class RecordingListener:
+    """A TCP listener that counts connections: proof that a stopped run sent nothing."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[RecordingListener]:
+    server = RecordingListener()
+    yield server
+    server.close()
+
+
+BAD_CONFIG = [
+    ({"BIFROST_POLL_TIMEOUT": "soon"}, "BIFROST_POLL_TIMEOUT='soon' is not a duration"),
+    ({"BIFROST_POLL_INTERVAL": "0s"}, "BIFROST_POLL_INTERVAL='0s' must be a positive duration"),
+    ({"BIFROST_HTTP_TIMEOUT": "15 sec"}, "BIFROST_HTTP_TIMEOUT='15 sec' is not a duration"),
+    ({"ASYNC_EXPIRY_TTL": "1500ms"}, "ASYNC_EXPIRY_TTL='1500ms' must be a whole number of seconds"),
+    ({"BIFROST_DEFAULT_TTL": "an hour"}, "BIFROST_DEFAULT_TTL='an hour' is not a duration"),
+    (
+        {"ASYNC_ENDPOINTS": "chat-completions,videos"},
+        "ASYNC_ENDPOINTS='chat-completions,videos' names unknown",
+    ),
+    ({"BIFROST_REQUIRE_GATEWAY": "maybe"}, "BIFROST_REQUIRE_GATEWAY='maybe' is not a boolean"),
+    ({"ASYNC_FAILING_STATUS": "abc"}, "ASYNC_FAILING_STATUS='abc' is not an HTTP status code"),
+    ({"BIFROST_INTEGRATION_PATH": "openai/v1/responses"}, "BIFROST_INTEGRATION_PATH='openai/v1/responses'"),
+    ({"BIFROST_ALT_VK": "sk-bf-alt-only-0123456789"}, "BIFROST_ALT_VK is set but BIFROST_VK is not"),
+    (
+        {"BIFROST_VK": "sk-bf-same-0123456789", "BIFROST_ALT_VK": "sk-bf-same-0123456789"},
+        "BIFROST_ALT_VK must be a different virtual key from BIFROST_VK",
+    ),
+]
+
+
+@pytest.mark.parametrize(("settings", "message"), BAD_CONFIG, ids=[next(iter(s)) for s, _ in BAD_CONFIG])
+def test_bad_configuration_stops_the_run_and_sends_nothing(
+    settings: dict[str, str], message: str, listener: RecordingListener, tmp_path: Path
+) -> None:
+    env = clean_env(BIFROST_BASE_URL=listener.url, **settings)
+    outcome = run(robot(tmp_path), env, tmp_path)
+    assert outcome.returncode != 0
+    assert message in outcome.result.suite.message
+    assert f"[ ERROR ] Invalid configuration: {message}" in outcome.console
+    assert outcome.result.statistics.total.passed == 0
+    assert listener.connections == 0, "a request reached the gateway despite the bad configuration"
+    for value in (settings.get("BIFROST_VK"), settings.get("BIFROST_ALT_VK")):
+        if value:
+            assert value not in outcome.console
+            assert value.encode() not in (tmp_path / "output.xml").read_bytes()
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1:8080", "localhost:8080"])
+def test_a_base_url_that_is_not_http_stops_the_run(url: str, tmp_path: Path) -> None:
+    outcome = run(robot(tmp_path), clean_env(BIFROST_BASE_URL=url), tmp_path)
+    assert outcome.returncode != 0
+    assert f"BIFROST_BASE_URL={url!r} is not an http(s) URL" in outcome.result.suite.message
+
+
+# ---------------------------------------------------------------------- a misbehaving gateway
+AFFECTED = "Chat Completions Job Reaches A Terminal State (global)"
+UNAFFECTED = "Chat Completions Submit With Stream True Returns 400 (global)"
+TRANSPORT_FAULTS = {
+    "poll-hang": "no response within 1 s (BIFROST_HTTP_TIMEOUT)",
+    "poll-html": "answered 200 with text/html",
+    "poll-truncated": "answered 200 with a body that is not valid JSON",
+    "poll-reset": "connection closed by the gateway without a complete response",
+}
+
+
+@pytest.mark.parametrize("fault", sorted(TRANSPORT_FAULTS))
+def test_a_misbehaving_gateway_fails_only_the_affected_test(fault: str, tmp_path: Path) -> None:
+    env = clean_env(BIFROST_HTTP_TIMEOUT="1s", BIFROST_POLL_TIMEOUT="5s")
+    command = [*with_fake("--fault", fault), *robot(tmp_path, "--test", AFFECTED, "--test", UNAFFECTED)]
+    outcome = run(command, env, tmp_path, timeout=60)
+    statuses = outcome.statuses()
+    assert statuses == {AFFECTED: "FAIL", UNAFFECTED: "PASS"}, outcome.console[-2000:]
+    failed = next(t for t in outcome.result.suite.all_tests if t.name == AFFECTED)
+    first_line = failed.message.splitlines()[0]
+    assert TRANSPORT_FAULTS[fault] in first_line
+    assert "GET /v1/async/chat/completions/" in first_line
+    assert failed.elapsed_time.total_seconds() < 10
+
+
+def test_a_failed_test_logs_a_curl_reproduction(tmp_path: Path) -> None:
+    primary = f"sk-bf-{secrets.token_hex(12)}"
+    name = "Chat Completions Job Reaches A Terminal State (with VK)"
+    command = [*with_fake("--virtual-key", primary, "--fault", "poll-html"), *robot(tmp_path, "--test", name)]
+    outcome = run(command, clean_env(), tmp_path)
+    assert outcome.statuses() == {name: "FAIL"}
+    test = next(iter(outcome.result.suite.all_tests))
+    messages = [
+        m.message for kw in test.teardown.body for m in getattr(kw, "body", []) if hasattr(m, "message")
+    ]
+    reproduction = next((m for m in messages if "Reproduction of 2 request(s)" in m), "")
+    assert "curl -sS -i -X POST" in reproduction
+    assert "-H 'x-bf-vk: '\"$BIFROST_VK\"" in reproduction
+    assert "HTTP 200 OK" in reproduction and "<!doctype html>" in reproduction
+    assert primary not in reproduction
