@@ -61,22 +61,39 @@ def virtual_key(text: str) -> str:
 
 
 def _network_options(parser: argparse.ArgumentParser, default_port: int) -> None:
+    what = "a free port" if default_port == 0 else str(default_port)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument(
-        "--port", type=port_number, default=default_port, help=f"port (default {default_port})"
-    )
+    parser.add_argument("--port", type=port_number, default=default_port, help=f"port (default {what})")
 
 
 def _gateway_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--virtual-key", dest="keys", metavar="KEY", action="append", default=[], type=virtual_key
+        "--virtual-key",
+        dest="keys",
+        metavar="KEY",
+        action="append",
+        default=[],
+        type=virtual_key,
+        help="a virtual key the gateway knows (repeatable)",
     )
-    parser.add_argument("--default-ttl", type=positive_seconds, default=DEFAULT_TTL, metavar="SECONDS")
+    parser.add_argument(
+        "--default-ttl",
+        type=positive_seconds,
+        default=DEFAULT_TTL,
+        metavar="SECONDS",
+        help=f"result TTL when a request sets none (default {DEFAULT_TTL})",
+    )
     parser.add_argument(
         "--db", type=Path, metavar="PATH", help="keep jobs in this SQLite file across restarts"
     )
     parser.add_argument(
-        "--fault", dest="faults", metavar="NAME", action="append", default=[], type=fault_name
+        "--fault",
+        dest="faults",
+        metavar="NAME",
+        action="append",
+        default=[],
+        type=fault_name,
+        help="switch a fault on (repeatable; the faults command lists them)",
     )
     parser.add_argument(
         "--late-model-resolution",
@@ -92,7 +109,13 @@ def build_parser() -> OneLineParser:
     serve = commands.add_parser("serve", help="serve the fake gateway until SIGINT/SIGTERM")
     _network_options(serve, 8080)
     _gateway_options(serve)
-    run = commands.add_parser("run", help="serve on a free loopback port around: -- COMMAND ...")
+    run = commands.add_parser(
+        "run",
+        help="serve on a free loopback port around: -- COMMAND ...",
+        usage="fakegateway run [options] [--no-keys] -- COMMAND ...",
+        description="Start a gateway, run COMMAND against it, stop the gateway; exit with COMMAND's status. "
+        "Without --log-file, run keeps no request log.",
+    )
     _network_options(run, 0)
     _gateway_options(run)
     run.add_argument(
