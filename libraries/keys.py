@@ -58,8 +58,9 @@ def key_headers(key: str, key_format: str = "x-bf-vk") -> dict[str, str]:
         raise SkipExecution(f"{variable} is not set: this test needs the {role} virtual key")
     if key_format != "x-bf-vk" and not has_vk_prefix(value):
         variable = _ROLE_VARIABLES.get(role, "the key")
+        header = "Authorization: Bearer" if key_format == "bearer" else key_format
         raise SkipExecution(
-            f"{variable} lacks the {VK_PREFIX} prefix: the gateway reads a key sent as {key_format}"
+            f"{variable} lacks the {VK_PREFIX} prefix: the gateway reads a key sent as {header}"
             " as a virtual key only with that prefix"
         )
     if key_format == "x-bf-vk":
