@@ -141,8 +141,9 @@ def _is_uuid(text: str) -> bool:
 async def poll(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     gateway = request.app[GATEWAY]
     faults = gateway.faults
+    # Transport faults end the handler as a cancelled one, so aiohttp writes nothing at all.
     if faults.on("poll-hang"):
-        await gateway.stopping.wait()
+        await gateway.stopping.wait()  # released at shutdown, so stopping the gateway stays quick
         raise asyncio.CancelledError
     if faults.on("poll-reset"):
         if request.transport is not None:

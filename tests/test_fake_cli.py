@@ -380,3 +380,13 @@ def test_run_forwards_a_signal_to_the_command_and_stops(
     assert runner.wait(15) == 128 + sent
     assert got.read_text() == sent.name
     assert refuses_connections(url)
+
+
+def test_run_writes_the_request_log_only_when_asked(tmp_path: Path) -> None:
+    log = tmp_path / "requests.log"
+    script = "import os,urllib.request as u;u.urlopen(os.environ['BIFROST_BASE_URL']+'/health')"
+    done = run_command("--log-file", str(log), "--", PYTHON, "-c", script)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"GET /health 200 [0-9.]+ms", log.read_text())
+    quiet = run_command("--", PYTHON, "-c", script)
+    assert "/health" not in quiet.stderr
