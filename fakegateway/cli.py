@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -16,6 +17,7 @@ from fakegateway.gateway import DEFAULT_TTL, GatewayConfig
 from fakegateway.keys import mask
 from fakegateway.runner import run_command, with_generated_keys
 from fakegateway.server import serve_forever
+from fakegateway.store import JobStore
 
 EXIT_USAGE = 2
 
@@ -144,8 +146,13 @@ def _request_log(path: Path | None, *, default_to_stderr: bool) -> logging.Logge
 
 def _config(parser: OneLineParser, args: argparse.Namespace) -> GatewayConfig:
     db: Path | None = args.db
-    if db is not None and not db.parent.is_dir():
-        parser.error(f"--db: directory {str(db.parent)!r} does not exist")
+    if db is not None:
+        if not db.parent.is_dir():
+            parser.error(f"--db: directory {str(db.parent)!r} does not exist")
+        try:
+            JobStore(db).close()
+        except sqlite3.Error as exc:
+            parser.error(f"--db: {str(db)!r} is not a usable SQLite database ({exc})")
     try:
         return GatewayConfig(
             virtual_keys=tuple(args.keys),

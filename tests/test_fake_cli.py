@@ -165,6 +165,16 @@ def test_bad_input_is_one_line_and_exit_2(
     assert "duplicated-secret" not in lines[0]
 
 
+def test_db_that_is_not_sqlite_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("these are not the jobs you are looking for\n" * 100)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--db", str(text_file)])
+    assert exit_info.value.code == 2
+    assert "not a usable SQLite database" in capsys.readouterr().err
+    assert text_file.read_text().startswith("these are not")
+
+
 def test_bad_input_exit_status_from_a_real_process() -> None:
     done = subprocess.run(
         [PYTHON, "-m", "fakegateway", "serve", "--fault", "nope"],
