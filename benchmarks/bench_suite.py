@@ -84,9 +84,10 @@ class RobotMemoryWatcher:
             for status in Path("/proc").glob("[0-9]*/status"):
                 try:
                     cmdline = (status.parent / "cmdline").read_bytes()
-                    if self.marker.encode() not in cmdline or b"robot" not in cmdline:
+                    head = b" ".join(cmdline.split(b"\0")[:3])
+                    if self.marker.encode() not in cmdline or b"robot" not in head:
                         continue
-                    if b"fakegateway" in cmdline or b"pabot" in cmdline:
+                    if b"fakegateway" in head or b"pabot" in head:
                         continue
                     for line in status.read_text().splitlines():
                         if line.startswith("VmHWM:"):
