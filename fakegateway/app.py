@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from fakegateway import async_routes, integration_routes
+from fakegateway import async_routes, integration_routes, webhook_routes
 from fakegateway.contract import ENDPOINTS, Endpoint
 from fakegateway.envelope import error_response, html_shell, json_response
 from fakegateway.gateway import GATEWAY, Gateway, GatewayConfig
@@ -106,5 +106,6 @@ def build_app(config: GatewayConfig) -> web.Application:
         router.add_post(route.path, _integration(route))
         router.add_get(route.path, ui_shell)
         router.add_route("*", route.path, method_not_allowed("GET, POST"))
+    webhook_routes.add_routes(router)
     router.add_route("*", "/{tail:.*}", fallback)
     return app

@@ -23,6 +23,7 @@ from fakegateway.keys import key_id as id_of_key
 from fakegateway.keys import virtual_key
 from fakegateway.store import PROCESSING, JobRow, now
 from fakegateway.ttl import TTL_HEADER, result_ttl
+from fakegateway.webhook_routes import WEBHOOK_HEADER, resolve_submit_webhook
 
 
 def request_id_of(request: web.Request, gateway: Gateway) -> str:
@@ -96,6 +97,13 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
     if ttl is None:
         return error_response(400, f"invalid {TTL_HEADER} header", faults)
 
+    webhook_endpoint_id = None
+    if webhook_name := request.headers.get(WEBHOOK_HEADER, "").strip():
+        webhook_endpoint_id, problem = resolve_submit_webhook(gateway, webhook_name)
+        if problem:
+            message = endpoint.submit_error_prefix + problem
+            return error_response(endpoint.submit_error_status, message, faults)
+
     row = gateway.executor.submit(
         request_type=endpoint.request_type,
         model=model,
@@ -104,6 +112,7 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
         virtual_key_id=key_id,
         ttl=ttl,
         request_id=request_id_of(request, gateway),
+        webhook_endpoint_id=webhook_endpoint_id,
     )
     return json_response(200 if faults.on("submit-200") else 202, submit_envelope(row, faults))
 

@@ -18,8 +18,11 @@ from fakegateway.keys import mask
 from fakegateway.runner import run_command, with_generated_keys
 from fakegateway.server import serve_forever
 from fakegateway.store import JobStore
+from fakegateway.webhooks import Declaration, SpecError, parse_declaration
 
 EXIT_USAGE = 2
+SERVE_BACKOFF_SCALE = 1.0
+RUN_BACKOFF_SCALE = 0.1
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -60,6 +63,23 @@ def virtual_key(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("a virtual key must not be empty")
     return text
+
+
+def webhook_declaration(text: str) -> Declaration:
+    try:
+        return parse_declaration(text)
+    except SpecError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def positive_factor(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError(f"not a positive factor: {text!r}")
+    return value
 
 
 def _network_options(parser: argparse.ArgumentParser, default_port: int) -> None:
@@ -103,6 +123,25 @@ def _gateway_options(parser: argparse.ArgumentParser) -> None:
         help="accept a missing model at submit; the job then fails with 400 (newest Bifrost)",
     )
     parser.add_argument("--log-file", type=Path, metavar="PATH", help="write the request log to this file")
+    parser.add_argument(
+        "--webhook",
+        dest="webhooks",
+        metavar="NAME=URL[,OPTION=VALUE...]",
+        action="append",
+        default=[],
+        type=webhook_declaration,
+        help="declare a webhook endpoint (repeatable); options: secret=whsec_..., events=a|b,"
+        " include_response=true, disabled=true, max_retries=N, retry_backoff_initial_seconds=N, ...;"
+        " the secret is generated when not given",
+    )
+    parser.add_argument(
+        "--webhook-backoff-scale",
+        type=positive_factor,
+        default=None,
+        metavar="FACTOR",
+        help="fake-only: multiply every webhook retry backoff by FACTOR (Bifrost's knobs are whole"
+        " seconds; default 1 for serve, 0.1 for run so that the suite's retries take fractions of a second)",
+    )
 
 
 def build_parser() -> OneLineParser:
@@ -144,7 +183,7 @@ def _request_log(path: Path | None, *, default_to_stderr: bool) -> logging.Logge
     return logger
 
 
-def _config(parser: OneLineParser, args: argparse.Namespace) -> GatewayConfig:
+def _config(parser: OneLineParser, args: argparse.Namespace, default_scale: float) -> GatewayConfig:
     db: Path | None = args.db
     if db is not None:
         if not db.parent.is_dir():
@@ -160,6 +199,8 @@ def _config(parser: OneLineParser, args: argparse.Namespace) -> GatewayConfig:
             db_path=db,
             faults=tuple(args.faults),
             late_model_resolution=args.late_model_resolution,
+            webhooks=tuple(args.webhooks),
+            webhook_backoff_scale=args.webhook_backoff_scale or default_scale,
         )
     except ValueError as exc:
         parser.error(str(exc))
@@ -172,6 +213,15 @@ def _print_url(what: str, config: GatewayConfig | None = None) -> Callable[[str]
             keys = ", ".join(mask(k) for k in config.virtual_keys) or "none"
             details = f" (keys: {keys}; faults: {', '.join(config.faults) or 'none'})"
         print(f"fakegateway: {what} serving on {url}{details}", file=sys.stderr, flush=True)
+        for declared in config.webhooks if config is not None else ():
+            # Shown in full once, as Bifrost shows a new endpoint's secret: the receiver needs it.
+            spec = declared.spec
+            print(
+                f"fakegateway: webhook {spec.name} -> {spec.url} (events: {', '.join(spec.events)};"
+                f" secret: {declared.secret})",
+                file=sys.stderr,
+                flush=True,
+            )
 
     return announce
 
@@ -198,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "providers":
         return _providers(args)
-    config = _config(parser, args)
+    config = _config(parser, args, SERVE_BACKOFF_SCALE if args.command == "serve" else RUN_BACKOFF_SCALE)
     if args.command == "serve":
         log = _request_log(args.log_file, default_to_stderr=True)
         announce = _print_url("gateway", config)

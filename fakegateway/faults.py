@@ -78,6 +78,28 @@ FAULTS: dict[str, str] = {
     "poll-html": "polls answer 200 text/html (the UI shell)",
     "poll-truncated": "poll JSON bodies are cut in half",
     "poll-reset": "polls close the connection without a response",
+    # webhooks
+    "webhook-missing": "no webhook notification is ever sent",
+    "webhook-duplicate": "every notification is sent twice, each with its own webhook-id",
+    "webhook-unsigned": "notifications carry no webhook-signature header",
+    "webhook-bad-signature": "the signature is keyed by the whole secret text, not its base64-decoded key",
+    "webhook-timestamp-ms": "webhook-timestamp is in milliseconds instead of seconds",
+    "webhook-fat-payload": "the job's response is inlined without include_response",
+    "webhook-include-response-ignored": "include_response is ignored: the payload stays thin",
+    "webhook-result-url-wrong": "result_url points at /v1/async/jobs/<id>, which does not serve the job",
+    "webhook-wrong-event": "a failed job is notified as async_job.completed",
+    "webhook-not-retried": "transport errors, 408, 429 and 5xx are not retried",
+    "webhook-id-changes": "each retry carries a new webhook-id",
+    "webhook-retry-on-404": "4xx answers such as 404 are retried",
+    "webhook-rotation-ignored": "rotate-secret shows a new secret; deliveries stay signed with the old one",
+    "webhook-unsubscribed-sent": "events an endpoint did not subscribe to are sent anyway",
+    "webhook-broadcast": "jobs without x-bf-async-webhook notify every enabled endpoint",
+    "webhook-unknown-name-accepted": "an unknown x-bf-async-webhook name is accepted at submit (202)",
+    "webhook-disabled-accepted": "a disabled endpoint's name is accepted at submit (202)",
+    "webhook-history-incomplete": "the deliveries history keeps only the latest attempt of a notification",
+    "webhook-redacted-header-stored": "a full-replace PUT stores <REDACTED> literally as the header value",
+    "webhook-redeliver-new-id": "redeliver sends a new webhook-id instead of the original one",
+    "webhook-secret-exposed": "GET and list of endpoints show the signing secret",
 }
 
 

@@ -17,6 +17,8 @@ from fakegateway.faults import Faults
 from fakegateway.jobs import Executor
 from fakegateway.keys import KeyRing, mask
 from fakegateway.store import JobStore, now
+from fakegateway.webhook_delivery import Dispatcher
+from fakegateway.webhooks import Declaration, Registry
 
 log = logging.getLogger("fakegateway")
 
@@ -34,6 +36,9 @@ class GatewayConfig:
     faults: tuple[str, ...] = ()
     late_model_resolution: bool = False
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    webhooks: tuple[Declaration, ...] = ()
+    # Fake-only: Bifrost's backoff knobs are whole seconds (at least 1); tests shrink them with this.
+    webhook_backoff_scale: float = 1.0
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -48,6 +53,11 @@ class GatewayConfig:
         if self.max_body_bytes < 1:
             raise ValueError("the body size cap must be positive")
         Faults(self.faults)  # raises UnknownFaultError
+        names = [declared.spec.name for declared in self.webhooks]
+        if twice := sorted({name for name in names if names.count(name) > 1}):
+            raise ValueError(f"--webhook {twice[0]!r} is declared twice")
+        if not self.webhook_backoff_scale > 0:
+            raise ValueError("--webhook-backoff-scale must be a positive number")
 
 
 class Gateway:
@@ -59,6 +69,10 @@ class Gateway:
         self.keys = KeyRing(config.virtual_keys)
         self._store: JobStore | None = None
         self._executor: Executor | None = None
+        self._dispatcher: Dispatcher | None = None
+        self.webhooks = Registry()
+        for declared in config.webhooks:
+            self.webhooks.create(declared.spec, declared.secret)
         self._poll_counts: dict[str, int] = {}
         self.stopping = asyncio.Event()
 
@@ -74,6 +88,12 @@ class Gateway:
             raise RuntimeError("the gateway is not running")
         return self._executor
 
+    @property
+    def dispatcher(self) -> Dispatcher:
+        if self._dispatcher is None:
+            raise RuntimeError("the gateway is not running")
+        return self._dispatcher
+
     def count_poll(self, job_id: str) -> int:
         """How often this job has been polled, this poll included (for `status-backwards`)."""
         self._poll_counts[job_id] = self._poll_counts.get(job_id, 0) + 1
@@ -87,7 +107,11 @@ class Gateway:
             temp_dir = tempfile.mkdtemp(prefix="fakegateway-")
             path = Path(temp_dir) / "jobs.db"
         self._store = JobStore(path)
-        self._executor = Executor(self._store, self.faults)
+        self._dispatcher = Dispatcher(
+            self.webhooks, self._store, self.faults, self.config.webhook_backoff_scale
+        )
+        await self._dispatcher.start()
+        self._executor = Executor(self._store, self.faults, on_terminal=self._dispatcher.job_finished)
         cleaner = asyncio.create_task(self._clean_periodically(), name="async-job-cleaner")
         try:
             yield
@@ -96,6 +120,7 @@ class Gateway:
             with contextlib.suppress(asyncio.CancelledError):
                 await cleaner
             await self._executor.close()
+            await self._dispatcher.close()
             self._store.close()
             if temp_dir is not None:
                 shutil.rmtree(temp_dir, ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from uuid import uuid4
@@ -21,6 +22,10 @@ PENDING_DELAY_S = 0.01
 EMPTY_MODEL_MESSAGE = "model is required: no provider can be resolved for an empty model"
 
 
+# Called after a job's terminal write with the finished row and its webhook endpoint id (or None).
+TerminalHook = Callable[[JobRow, str | None], None]
+
+
 def failure(status: int, message: str) -> Outcome:
     return Outcome(status_code=status, result=None, error=error_body(status, message))
 
@@ -28,9 +33,10 @@ def failure(status: int, message: str) -> Outcome:
 class Executor:
     """Inserts jobs, runs them in the background, and records their outcome."""
 
-    def __init__(self, store: JobStore, faults: Faults) -> None:
+    def __init__(self, store: JobStore, faults: Faults, on_terminal: TerminalHook | None = None) -> None:
         self._store = store
         self._faults = faults
+        self._on_terminal = on_terminal
         self._tasks: set[asyncio.Task[None]] = set()
 
     def submit(
@@ -43,6 +49,7 @@ class Executor:
         virtual_key_id: str | None,
         ttl: int,
         request_id: str | None,
+        webhook_endpoint_id: str | None = None,
     ) -> JobRow:
         created = now()
         if self._faults.on("created-at-stale"):
@@ -62,7 +69,9 @@ class Executor:
             expires_at=None,
         )
         self._store.insert(row)
-        task = asyncio.create_task(self._run(row, model, params, files), name=f"job-{row.id}")
+        task = asyncio.create_task(
+            self._run(row, model, params, files, webhook_endpoint_id), name=f"job-{row.id}"
+        )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return row
@@ -91,13 +100,24 @@ class Executor:
             log.exception("provider call for %s failed", request_type)
             return failure(500, f"internal error: {exc}")
 
-    async def _run(self, row: JobRow, model: str, params: dict[str, Any], files: list[FilePart]) -> None:
+    async def _run(
+        self,
+        row: JobRow,
+        model: str,
+        params: dict[str, Any],
+        files: list[FilePart],
+        webhook_endpoint_id: str | None,
+    ) -> None:
         await asyncio.sleep(PENDING_DELAY_S)
         self._store.mark_processing(row.id)
         if self._faults.on("job-stuck"):
             return
         outcome = await self.call_provider(row.request_type, model, params, files)
         self._finish(row, outcome)
+        # Webhooks are enqueued only once the terminal state is stored (contract §9).
+        finished = self._store.find(row.id, at=now(), include_expired=True)
+        if self._on_terminal is not None and finished is not None:
+            self._on_terminal(finished, webhook_endpoint_id)
 
     def _finish(self, row: JobRow, outcome: Outcome) -> None:
         completed = now()

@@ -13,12 +13,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from types import FrameType
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 from fakegateway.app import build_app
 from fakegateway.gateway import GATEWAY, GatewayConfig
 from fakegateway.keys import mask
 from fakegateway.server import BackgroundServer
+from fakegateway.webhooks import Declaration, mask_secret
 
 HEALTH_DEADLINE_S = 15.0
 KEY_VARIABLES = ("BIFROST_VK", "BIFROST_ALT_VK")
@@ -28,6 +30,9 @@ MODEL_DEFAULTS = {
     "ASYNC_FAILING_STATUS": "429",
     "ASYNC_SLOW_MODEL": "openai/gpt-4o-mini-delay-1500ms",
 }
+# How long the suite watches for a notification that must not come. One second is safe here
+# because run shrinks the fake's retry backoff (the suite's own default allows for Bifrost's).
+WEBHOOK_DEFAULTS = {"BIFROST_WEBHOOK_QUIET": "1s"}
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -43,12 +48,26 @@ def with_generated_keys(given: Sequence[str], *, no_keys: bool) -> tuple[str, ..
     return tuple(keys)
 
 
+def webhook_env(declared: Sequence[Declaration]) -> dict[str, str]:
+    """A declared endpoint (the first) for the suite's pre-declared mode, and its receiver address."""
+    if not declared:
+        return {}
+    spec = declared[0].spec
+    return {"BIFROST_WEBHOOK_NAME": spec.name, "BIFROST_WEBHOOK_SECRET": declared[0].secret}
+
+
 def command_env(
-    base: Mapping[str, str], *, url: str, keys: Sequence[str], default_ttl: int, no_keys: bool
+    base: Mapping[str, str],
+    *,
+    url: str,
+    keys: Sequence[str],
+    default_ttl: int,
+    no_keys: bool,
+    webhooks: Sequence[Declaration] = (),
 ) -> dict[str, str]:
     """COMMAND's environment; notes name the variables replaced, never their values."""
     env = dict(base)
-    ours = {"BIFROST_BASE_URL": url, "BIFROST_DEFAULT_TTL": str(default_ttl)}
+    ours = {"BIFROST_BASE_URL": url, "BIFROST_DEFAULT_TTL": str(default_ttl), **webhook_env(webhooks)}
     if not no_keys:
         ours.update(zip(KEY_VARIABLES, keys, strict=False))
     for name, value in ours.items():
@@ -59,8 +78,11 @@ def command_env(
         for name in KEY_VARIABLES:
             if env.pop(name, None) is not None:
                 note(f"{name} from your environment is removed (--no-keys)")
-    for name, value in MODEL_DEFAULTS.items():
+    for name, value in {**MODEL_DEFAULTS, **WEBHOOK_DEFAULTS}.items():
         env.setdefault(name, value)
+    if webhooks:
+        parts = urlsplit(webhooks[0].spec.url)
+        env.setdefault("BIFROST_WEBHOOK_LISTEN", f"{parts.hostname}:{parts.port or 80}")
     return env
 
 
@@ -141,8 +163,15 @@ def run_command(
             keys = ", ".join(mask(k) for k in config.virtual_keys) or "none"
             faults = ", ".join(sorted(app[GATEWAY].faults.active)) or "none"
             note(f"gateway on {url} (keys: {keys}; faults: {faults})")
+            for declared in config.webhooks:
+                note(f"webhook {declared.spec.name} -> {declared.spec.url} ({mask_secret(declared.secret)})")
             env = command_env(
-                os.environ, url=url, keys=config.virtual_keys, default_ttl=config.default_ttl, no_keys=no_keys
+                os.environ,
+                url=url,
+                keys=config.virtual_keys,
+                default_ttl=config.default_ttl,
+                no_keys=no_keys,
+                webhooks=config.webhooks,
             )
             try:
                 signals.child = subprocess.Popen(list(command), env=env, process_group=0)

@@ -365,11 +365,15 @@ def _poll_transport(gw: RunningGateway) -> None:
     assert response.json()["status"] in ("pending", "processing", "completed")
 
 
+# Webhook faults need a receiver; tests/test_fake_webhooks.py has a check for each of them.
+NON_WEBHOOK_FAULTS = sorted(name for name in FAULTS if not name.startswith("webhook-"))
+
+
 def test_every_fault_has_a_check() -> None:
-    assert sorted(CHECKS) == sorted(FAULTS)
+    assert sorted(CHECKS) == NON_WEBHOOK_FAULTS
 
 
-@pytest.mark.parametrize("name", sorted(FAULTS))
+@pytest.mark.parametrize("name", NON_WEBHOOK_FAULTS)
 def test_fault_is_caught_by_its_check(
     name: str, gateway: RunningGateway, gateway_factory: GatewayFactory
 ) -> None:

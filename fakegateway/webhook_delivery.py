@@ -1,0 +1,330 @@
+"""Webhook delivery (contract §9): one signed POST per attempt, retries with doubling backoff.
+
+A notification is enqueued only after the job's terminal write. Each attempt re-reads the
+endpoint (a deleted or disabled one ends the delivery without a call) and the job (an expired
+one gets the degraded body), signs the body, posts it, and records the outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import uuid4
+
+import aiohttp
+
+from fakegateway.contract import BY_TYPE
+from fakegateway.faults import Faults
+from fakegateway.store import COMPLETED, FAILED, JobRow, JobStore, now
+from fakegateway.webhooks import (
+    COMPLETED_EVENT,
+    DELIVERED,
+    EXHAUSTED,
+    FAILED_EVENT,
+    PERMANENT,
+    RETRYABLE,
+    USER_AGENT,
+    DeliveryRecord,
+    Endpoint,
+    Registry,
+    event_of,
+    payload,
+    secret_key,
+    signature,
+)
+
+log = logging.getLogger("fakegateway.webhooks")
+
+JITTER = 0.2  # ±20 %, as Bifrost's backoff
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One job outcome for one endpoint; `webhook_id` stays the same across its retries."""
+
+    webhook_id: str
+    endpoint_id: str
+    job_id: str
+    request_id: str | None
+    event: str
+    status: str  # the job's status when enqueued, for the degraded body of an expired job
+
+
+@dataclass(frozen=True)
+class Attempt:
+    status_code: int  # 0 when no HTTP answer came back
+    error: str | None
+
+
+def outcome_of(status_code: int, faults: Faults) -> str:
+    """Any 2xx delivers; 0, 408, 429 and 5xx may be retried; anything else is final."""
+    if 200 <= status_code < 300:
+        return DELIVERED
+    retryable = status_code in (0, 408, 429) or status_code >= 500
+    if faults.on("webhook-retry-on-404") and 400 <= status_code < 500:
+        retryable = True
+    if retryable and not faults.on("webhook-not-retried"):
+        return RETRYABLE
+    return PERMANENT
+
+
+def backoff(attempt_no: int, initial: int, ceiling: int, scale: float) -> float:
+    """Seconds to wait after failed attempt `attempt_no`: doubling from `initial`, capped, jittered."""
+    base = float(min(initial * 2 ** (attempt_no - 1), ceiling))
+    return base * random.uniform(1 - JITTER, 1 + JITTER) * scale
+
+
+def loopback_problem(url: str) -> str | None:
+    """The fake never leaves the machine: receivers must be on a loopback address."""
+    host = urlsplit(url).hostname or ""
+    if host.lower() == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return f"the fake gateway delivers to loopback addresses only, not {host!r}"
+
+
+class Dispatcher:
+    """Runs deliveries as background tasks on the gateway's event loop."""
+
+    def __init__(
+        self, registry: Registry, store: JobStore, faults: Faults, backoff_scale: float = 1.0
+    ) -> None:
+        self.registry = registry
+        self._store = store
+        self._faults = faults
+        self._scale = backoff_scale
+        self._session: aiohttp.ClientSession | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._limits: dict[str, tuple[int, asyncio.Semaphore]] = {}
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(trust_env=False)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    # ------------------------------------------------------------------ enqueue
+    def job_finished(self, row: JobRow, endpoint_id: str | None) -> None:
+        """Called after the terminal write of a job submitted with (or without) a webhook."""
+        faults = self._faults
+        if row.status not in (COMPLETED, FAILED) or faults.on("webhook-missing"):
+            return
+        event = COMPLETED_EVENT if faults.on("webhook-wrong-event") else event_of(row)
+        targets: list[Endpoint] = []
+        if endpoint_id is not None:
+            endpoint = self.registry.get(endpoint_id)
+            targets = [endpoint] if endpoint is not None else []
+        elif faults.on("webhook-broadcast"):
+            targets = [e for e in self.registry.all() if not e.spec.disabled]
+        for endpoint in targets:
+            if event not in endpoint.spec.events and not faults.on("webhook-unsubscribed-sent"):
+                continue  # the endpoint did not subscribe to this event; the job is unaffected
+            copies = 2 if faults.on("webhook-duplicate") else 1
+            for _ in range(copies):
+                note = Notification(str(uuid4()), endpoint.id, row.id, row.request_id, event, row.status)
+                self._spawn(self._deliver(note))
+
+    def redeliver(self, record: DeliveryRecord) -> str:
+        """Send a recorded notification again: same webhook-id, attempt numbering from 1."""
+        webhook_id = str(uuid4()) if self._faults.on("webhook-redeliver-new-id") else record.webhook_id
+        status = FAILED if record.event == FAILED_EVENT else COMPLETED
+        note = Notification(
+            webhook_id, record.endpoint_id, record.async_job_id, record.request_id, record.event, status
+        )
+        self._spawn(self._deliver(note))
+        return webhook_id
+
+    def _spawn(self, work: Any) -> None:
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # ------------------------------------------------------------------ attempts
+    async def _deliver(self, note: Notification) -> None:
+        attempt_no = 1
+        while True:
+            outcome = await self._attempt(note, attempt_no)
+            endpoint = self.registry.get(note.endpoint_id)
+            if outcome != RETRYABLE or endpoint is None:
+                return
+            spec = endpoint.spec
+            await asyncio.sleep(
+                backoff(
+                    attempt_no,
+                    spec.retry_backoff_initial_seconds,
+                    spec.retry_backoff_max_seconds,
+                    self._scale,
+                )
+            )
+            attempt_no += 1
+            if self._faults.on("webhook-id-changes"):
+                note = replace(note, webhook_id=str(uuid4()))
+
+    async def _attempt(self, note: Notification, attempt_no: int) -> str:
+        endpoint = self.registry.get(note.endpoint_id)
+        if endpoint is None or endpoint.spec.disabled:
+            why = "endpoint deleted" if endpoint is None else "endpoint disabled"
+            self._record(note, attempt_no, PERMANENT, Attempt(0, why))
+            return PERMANENT
+        spec = endpoint.spec
+        row = self._store.find(note.job_id, at=now())
+        path = BY_TYPE[row.request_type].path if row is not None and row.request_type in BY_TYPE else None
+        result_url = None if path is None else f"{path}/{note.job_id}"
+        if result_url is not None and self._faults.on("webhook-result-url-wrong"):
+            result_url = f"/v1/async/jobs/{note.job_id}"
+        inline = spec.include_response
+        if self._faults.on("webhook-fat-payload"):
+            inline = True
+        if self._faults.on("webhook-include-response-ignored"):
+            inline = False
+        body = payload(
+            note.event,
+            note.job_id,
+            note.status,
+            row,
+            result_url,
+            inline=inline,
+            max_kbs=spec.max_response_payload_kbs,
+        )
+        async with self._limit(endpoint):
+            attempt = await self.post(endpoint, note.webhook_id, note.event, body)
+        outcome = outcome_of(attempt.status_code, self._faults)
+        if outcome == RETRYABLE and attempt_no > spec.max_retries:
+            outcome = EXHAUSTED
+        self._record(note, attempt_no, outcome, attempt)
+        moment = now()
+        if outcome == DELIVERED:
+            endpoint.consecutive_failures = 0
+            endpoint.last_success_at = moment
+        else:
+            endpoint.consecutive_failures += 1
+            endpoint.last_failure_at = moment
+        return outcome
+
+    def _limit(self, endpoint: Endpoint) -> asyncio.Semaphore:
+        size = endpoint.spec.max_concurrent_deliveries
+        current = self._limits.get(endpoint.id)
+        if current is None or current[0] != size:
+            current = (size, asyncio.Semaphore(size))
+            self._limits[endpoint.id] = current
+        return current[1]
+
+    def _record(self, note: Notification, attempt_no: int, outcome: str, attempt: Attempt) -> None:
+        if self._faults.on("webhook-history-incomplete"):
+            self.registry.forget_attempts(note.webhook_id)
+        self.registry.record(
+            DeliveryRecord(
+                id=str(uuid4()),
+                webhook_id=note.webhook_id,
+                endpoint_id=note.endpoint_id,
+                async_job_id=note.job_id,
+                request_id=note.request_id,
+                event=note.event,
+                attempt_no=attempt_no,
+                outcome=outcome,
+                status_code=attempt.status_code,
+                error=attempt.error,
+                created_at=now(),
+            )
+        )
+        log.info("webhook %s attempt %d to %s: %s", note.webhook_id, attempt_no, note.endpoint_id, outcome)
+
+    async def post(self, endpoint: Endpoint, webhook_id: str, event: str, body: dict[str, Any]) -> Attempt:
+        """One signed POST to the endpoint; transport problems come back as status 0."""
+        spec = endpoint.spec
+        if problem := loopback_problem(spec.url):
+            return Attempt(0, problem)
+        raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        seconds = time.time()
+        timestamp = str(int(seconds * 1000) if self._faults.on("webhook-timestamp-ms") else int(seconds))
+        headers = {**spec.headers}
+        headers.update(
+            {
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "webhook-id": webhook_id,
+                "webhook-timestamp": timestamp,
+                "X-Bifrost-Event": event,
+            }
+        )
+        if not self._faults.on("webhook-unsigned"):
+            key = secret_key(endpoint.secret)
+            if self._faults.on("webhook-bad-signature"):
+                key = endpoint.secret.encode()  # the regression: the whole secret text as the key
+            headers["webhook-signature"] = signature(key, webhook_id, timestamp, raw)
+        if self._session is None:
+            return Attempt(0, "the gateway is not running")
+        try:
+            async with self._session.post(
+                spec.url,
+                data=raw,
+                headers=headers,
+                allow_redirects=False,
+                timeout=aiohttp.ClientTimeout(total=spec.attempt_timeout_seconds),
+            ) as response:
+                with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                    await response.content.read(64 * 1024)
+                return Attempt(
+                    response.status, None if response.status < 400 else f"receiver answered {response.status}"
+                )
+        except TimeoutError:
+            return Attempt(0, f"no answer within {spec.attempt_timeout_seconds} s")
+        except aiohttp.ClientError as exc:
+            return Attempt(0, f"{exc.__class__.__name__}: {exc}")
+
+    async def test_fire(self, endpoint: Endpoint, event: str) -> dict[str, Any]:
+        """One synchronous attempt with a sample job; not retried and not recorded."""
+        sample_id = f"test-{uuid4()}"
+        completed = event == COMPLETED_EVENT
+        moment = now()
+        row = JobRow(
+            id=sample_id,
+            request_id=None,
+            request_type="chat_completion",
+            status=COMPLETED if completed else FAILED,
+            virtual_key_id=None,
+            result_ttl=3600,
+            status_code=200 if completed else 500,
+            response=None,
+            error=None,
+            created_at=moment,
+            completed_at=moment,
+            expires_at=None,
+        )
+        body = payload(
+            event,
+            sample_id,
+            row.status,
+            row,
+            f"{BY_TYPE['chat_completion'].path}/{sample_id}",
+            inline=False,
+            max_kbs=endpoint.spec.max_response_payload_kbs,
+        )
+        attempt = await self.post(endpoint, str(uuid4()), event, body)
+        answer: dict[str, Any] = {
+            "delivered": 200 <= attempt.status_code < 300,
+            "receiver_status_code": attempt.status_code,
+        }
+        if attempt.error:
+            answer["error"] = attempt.error
+        return answer
