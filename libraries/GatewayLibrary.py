@@ -11,6 +11,8 @@ import json
 import os
 import platform
 import time
+import uuid
+from functools import partial
 from importlib.metadata import version
 from typing import Any
 
@@ -18,7 +20,7 @@ from robot.api import Failure, SkipExecution, logger
 from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
 
-from libraries import endpoints, envelope, keys
+from libraries import batch, endpoints, envelope, keys, observation, shapes
 from libraries.config import ENDPOINT_NAMES, Config, load_config
 from libraries.masking import Masker, secrets_from_environment
 from libraries.polling import wait_until_terminal
@@ -28,6 +30,16 @@ NIL_JOB_ID = "00000000-0000-0000-0000-000000000000"
 TTL_HEADER = "x-bf-async-job-result-ttl"
 EXPIRY_MARGIN = 10.0  # seconds past the TTL before a still-served job counts as not expired (upstream's)
 EXPIRY_POLL = 0.25
+# The expiry edge: the gateway stamps completion before the suite sees it, so on the suite's
+# clock the job has expired by "seen terminal + TTL"; the margin covers timestamp rounding.
+EXPIRY_EDGE_MARGIN = 2.0
+BATCH_WORKERS = 50
+ODD_JOB_IDS = {
+    "not-a-uuid": "not-a-job-id",
+    "overlong": "-".join([NIL_JOB_ID] * 7),  # 258 characters
+    # Decodes to "odd job ✓": a space and a non-ASCII character, neither of them a path separator.
+    "url-encoded": "odd%20job%20%E2%9C%93",
+}
 
 
 @library(scope="GLOBAL", version="1.0", listener="SELF")
@@ -251,6 +263,14 @@ class GatewayLibrary:
             raise SkipExecution("BIFROST_VK is not set: with-VK and key-scoped tests need a virtual key")
         if "requires-alt-vk" in tags and not cfg.alt_vk_set:
             raise SkipExecution("BIFROST_ALT_VK is not set: cross-key tests need a second virtual key")
+        if "requires-failing-model" in tags and not cfg.failing_model:
+            raise SkipExecution(
+                "ASYNC_FAILING_MODEL is not set: failed-job tests need a model the provider rejects"
+            )
+        if "requires-slow-model" in tags and not cfg.slow_model:
+            raise SkipExecution(
+                "ASYNC_SLOW_MODEL is not set: in-flight tests need a model whose jobs take a while"
+            )
         missing = sorted(t for t in tags if t in ENDPOINT_NAMES and t not in cfg.endpoints)
         if missing:
             raise SkipExecution(f"endpoint {', '.join(missing)} not in ASYNC_ENDPOINTS (older builds have 9)")
@@ -296,16 +316,21 @@ class GatewayLibrary:
         ttl: str | None = None,
         variant: str = "default",
         model: str | None = None,
+        request_id: str | None = None,
     ) -> Exchange:
         """Submits the endpoint's fixture (or a ``variant``) and returns the exchange.
 
-        ``key`` is a role (``primary``, ``alternate``, ``unknown``, ``none``) or a mode
-        (``global``, ``with-vk``); ``key_format`` is ``x-bf-vk``, ``bearer``, ``x-api-key``,
-        ``x-goog-api-key`` or ``api-key``. ``ttl`` is sent as ``x-bf-async-job-result-ttl``.
-        Variants: ``default``, ``stream``, ``malformed-json``, ``missing-model``, ``missing-file``.
+        ``key`` is a role (``primary``, ``alternate``, ``unknown``, ``none``,
+        ``primary-recased-prefix``) or a mode (``global``, ``with-vk``); ``key_format`` is
+        ``x-bf-vk``, ``bearer``, ``x-api-key``, ``x-goog-api-key`` or ``api-key``. ``ttl`` is sent as
+        ``x-bf-async-job-result-ttl``, ``request_id`` as ``x-request-id``. Variants: ``default``,
+        ``stream``, ``malformed-json``, ``missing-model``, ``missing-file``, ``stream-ignored``,
+        ``missing-<field>`` (e.g. ``missing-voice``), and any of them with ``+stream``.
         """
         target = endpoints.endpoint(endpoint)
         headers = {TTL_HEADER: str(ttl)} if ttl is not None else {}
+        if request_id is not None:
+            headers["x-request-id"] = request_id
         payload = self._payload(target.name, variant, model)
         return self._send("POST", target.path, key, key_format, headers, payload)
 
@@ -378,33 +403,53 @@ class GatewayLibrary:
         Passes on the first 404; fails if the job is still served ``ttl`` + 10 s later (on the
         suite's monotonic clock), or at once on an answer other than 200 or 404.
         """
-        target = endpoints.endpoint(endpoint)
+        path = endpoints.endpoint(endpoint).poll_path(job_id)
+        self._wait_for_expiry(lambda: self._send("GET", path, key, quiet=True), job_id, ttl, EXPIRY_MARGIN)
+
+    def _seen_terminal(self, job_id: str) -> float:
         seen = self._terminal_seen.get(job_id)
         if seen is None:
             raise self._fail(f"job {job_id} was not seen terminal: call Wait Until Job Is Terminal first")
-        deadline = seen + ttl + EXPIRY_MARGIN
-        path = target.poll_path(job_id)
+        return seen
+
+    def _wait_for_expiry(
+        self,
+        send: Any,
+        job_id: str,
+        ttl: int,
+        margin: float,
+        *,
+        gone: str = "404",
+        first_poll_after: float = 0.0,
+    ) -> None:
+        """Polls until the job is gone (``404``, or any ``4xx``), within ``ttl`` + ``margin`` of the
+        moment the suite saw it terminal; 200 means still served, anything else fails at once.
+        """
+        seen = self._seen_terminal(job_id)
+        deadline = seen + ttl + margin
+        time.sleep(max(0.0, seen + first_poll_after - time.monotonic()))
         polls = 0
         while True:
-            exchange = self._require_answer(self._send("GET", path, key, quiet=True))
+            exchange = self._require_answer(send())
             polls += 1
             after = exchange.received_at - seen
-            if exchange.status == 404:
+            status = exchange.status or 0
+            if status == 404 or (gone == "4xx" and 400 <= status < 500):
                 logger.info(
-                    f"Job {job_id} answered 404 {after:.2f} s after it was seen terminal"
+                    f"Job {job_id} answered {status} {after:.2f} s after it was seen terminal"
                     f" (TTL {ttl} s, {polls} polls)"
                 )
                 return
-            if exchange.status != 200:
+            if status != 200:
                 raise self._fail(
-                    f"{exchange.label} answered {exchange.status} {after:.1f} s after the job was seen"
+                    f"{exchange.label} answered {status} {after:.1f} s after the job was seen"
                     " terminal"
-                    f" (expected 200 until expiry, then 404): {exchange.snippet()}"
+                    f" (expected 200 until expiry, then {gone}): {exchange.snippet()}"
                 )
             if time.monotonic() >= deadline:
                 raise self._fail(
                     f"{exchange.label} still answers 200 {after:.1f} s after the job was seen terminal;"
-                    f" with a TTL of {ttl} s it should answer 404 by then (margin {EXPIRY_MARGIN:g} s)"
+                    f" with a TTL of {ttl} s it should answer {gone} by then (margin {margin:g} s)"
                 )
             time.sleep(EXPIRY_POLL)
 
@@ -535,24 +580,56 @@ class GatewayLibrary:
             )
 
     # ----------------------------------------------------------------- integration route
+    def _route(self, route: str) -> tuple[str, str]:
+        """(path, default model) of an integration route by name."""
+        cfg = self.config
+        if route == "responses":
+            return cfg.integration_path, cfg.integration_model
+        if route == "anthropic":
+            return cfg.anthropic_path, cfg.anthropic_model
+        if route == "openai-chat":
+            # The chat route next to the Responses route under test: the same integration prefix.
+            prefix = cfg.integration_path.removesuffix("/v1/responses")
+            if prefix == cfg.integration_path:
+                prefix = "/openai"
+            return f"{prefix}/v1/chat/completions", cfg.model("chat-completions")
+        raise ValueError(f"unknown integration route {route!r}; use responses, anthropic or openai-chat")
+
     @keyword("Create Integration Job")
-    def create_integration_job(self, key: str = "none", stream: bool = False) -> Exchange:
-        """POSTs the Responses request with ``x-bf-async: true`` to ``BIFROST_INTEGRATION_PATH``."""
-        body = endpoints.integration_body(self.config.integration_model, stream)
-        return self._send(
-            "POST",
-            self.config.integration_path,
-            key,
-            headers={"x-bf-async": "true"},
-            payload=endpoints.Payload(json=body),
-        )
+    def create_integration_job(
+        self,
+        key: str = "none",
+        stream: bool = False,
+        route: str = "responses",
+        model: str | None = None,
+        ttl: str | None = None,
+    ) -> Exchange:
+        """POSTs a request with ``x-bf-async: true`` to an integration route.
+
+        ``route``: ``responses`` (``BIFROST_INTEGRATION_PATH``, an OpenAI Responses request),
+        ``anthropic`` (``BIFROST_ANTHROPIC_PATH``, an Anthropic Messages request with
+        ``BIFROST_ANTHROPIC_MODEL``) or ``openai-chat`` (the chat route beside the Responses one,
+        which has no async support). ``ttl`` is sent as ``x-bf-async-job-result-ttl``.
+        """
+        path, default_model = self._route(route)
+        chosen = model or default_model
+        if route == "anthropic":
+            body = endpoints.anthropic_body(chosen, stream)
+        elif route == "openai-chat":
+            body = endpoints.chat_body(chosen)
+        else:
+            body = endpoints.integration_body(chosen, stream)
+        headers = {"x-bf-async": "true"}
+        if ttl is not None:
+            headers[TTL_HEADER] = str(ttl)
+        return self._send("POST", path, key, headers=headers, payload=endpoints.Payload(json=body))
 
     @keyword("Retrieve Integration Job")
-    def retrieve_integration_job(self, job_id: str, key: str = "none") -> Exchange:
-        """POSTs ``{}`` with ``x-bf-async-id: <job id>`` to ``BIFROST_INTEGRATION_PATH``."""
+    def retrieve_integration_job(self, job_id: str, key: str = "none", route: str = "responses") -> Exchange:
+        """POSTs ``{}`` with ``x-bf-async-id: <job id>`` to an integration route (see Create)."""
         return self._send(
             "POST",
-            self.config.integration_path,
+            self._route(route)[0],
             key,
             headers={"x-bf-async-id": job_id},
             payload=endpoints.Payload(json={}),
@@ -574,6 +651,483 @@ class GatewayLibrary:
     def masked(self, text: str) -> str:
         """``text`` with every known key value masked (``sk-bf-…abcd``)."""
         return self._masker(text)
+
+    # ----------------------------------------------------------------- extended: failed jobs
+    @keyword("Failed Job Should Report The Provider Error")
+    def failed_job_should_report_the_provider_error(self, result: dict[str, Any], job_id: str) -> None:
+        """The job ended ``failed``, polled with 200; ``status_code`` is the provider's
+        (``ASYNC_FAILING_STATUS`` when set, else any 4xx/5xx); ``error`` has a message;
+        ``completed_at`` and ``expires_at`` are set; there is no ``result``.
+        """
+        last = self._terminal_exchange.get(job_id)
+        where = last.label if last is not None else f"job {job_id}"
+        if result.get("status") != "failed":
+            raise self._fail(
+                f"{where}: the job with ASYNC_FAILING_MODEL ended {result.get('status')!r}, expected failed"
+            )
+        if last is not None and last.status != 200:
+            raise self._fail(f"{where} answered {last.status} for a failed job, expected 200")
+        self._check(self._failing_status_should_match, result.get("status_code"), f"{where}: status_code")
+        if envelope.error_message(result.get("error")) is None:
+            raise self._fail(
+                f"{where}: a failed job's error should carry a message: {envelope.describe(result)}"
+            )
+        self._check(envelope.check_terminal_envelope, result, job_id, where)
+        if not envelope.is_absent(result, "result"):
+            raise self._fail(f"{where}: a failed job should have no result: {envelope.describe(result)}")
+
+    def _failing_status_should_match(self, code: object, what: str) -> None:
+        wanted = self.config.failing_status
+        if wanted is not None and code != wanted:
+            raise AssertionError(f"{what} is {code!r}, expected {wanted} (ASYNC_FAILING_STATUS)")
+        if not isinstance(code, int) or not 400 <= code <= 599:
+            raise AssertionError(f"{what} is {code!r}, expected the provider's 4xx or 5xx")
+
+    @keyword("Retrieve Should Answer With The Job Error Status")
+    def retrieve_should_answer_with_the_job_error_status(
+        self, response: Exchange, result: dict[str, Any]
+    ) -> None:
+        """A failed job retrieved on the integration route answers with its stored error's status.
+
+        Skips when the job did not fail (the failing model may be valid for the Responses API).
+        """
+        self._require_answer(response)
+        if result.get("status") != "failed":
+            raise SkipExecution(
+                f"the Responses job with ASYNC_FAILING_MODEL ended {result.get('status')!r}, so there is no"
+                " failed job to retrieve"
+            )
+        code = result.get("status_code")
+        self._check(self._failing_status_should_match, code, f"job {result.get('id')}: status_code")
+        if response.status != code:
+            raise self._fail(
+                f"{response.label} answered {response.status} for a job that failed with status_code {code};"
+                f" expected {code}: {response.snippet(200)}"
+            )
+
+    # ----------------------------------------------------------------- extended: watching a job
+    @keyword("Observe Job Until Terminal")
+    def observe_job_until_terminal(
+        self, endpoint: str, job_id: str, key: str = "none"
+    ) -> observation.Observation:
+        """Polls the job until it is terminal and three times more, judging nothing yet.
+
+        Returns every poll (and the submit answer) for the invariant checks below.
+        """
+        target = endpoints.endpoint(endpoint)
+        submit = self._last_submit(target)
+        if submit is None:
+            raise self._fail(f"no submit to {target.path} in this test: submit the job first")
+        path = target.poll_path(job_id)
+        try:
+            watched = observation.observe(
+                lambda: self._send("GET", path, key, quiet=True),
+                job_id,
+                submit,
+                timeout=self.config.poll_timeout,
+                interval=self.config.poll_interval,
+            )
+        except (GatewayError, AssertionError) as err:
+            raise self._fail(str(err)) from None
+        logger.info(
+            f"Job {job_id} ({target.name}): {' → '.join(watched.statuses())} over {len(watched.polls)} polls"
+        )
+        return watched
+
+    def _last_submit(self, target: endpoints.Endpoint) -> Exchange | None:
+        return next(
+            (e for e in reversed(self._exchanges) if e.method == "POST" and e.path == target.path), None
+        )
+
+    @keyword("In-Flight Polls Should Answer 202 Without Terminal Fields")
+    def in_flight_polls_should_answer_202_without_terminal_fields(
+        self, watched: observation.Observation
+    ) -> None:
+        """Each poll before the job ended: 202, pending or processing, none of completed_at,
+        expires_at, status_code, result. Skips if the job ended before the first poll.
+        """
+        count = self._check(observation.check_in_flight, watched)
+        if count == 0:
+            raise SkipExecution(
+                f"job {watched.job_id} ended before the first poll: ASYNC_SLOW_MODEL is not slow enough"
+                " to see it in flight"
+            )
+        logger.info(f"{count} in-flight polls answered 202 without terminal fields")
+
+    @keyword("Observed Job Should Have Completed")
+    def observed_job_should_have_completed(self, watched: observation.Observation) -> None:
+        """The first terminal poll answered 200 with ``completed`` and a result."""
+        first = watched.terminal_polls()[0]
+        body = first.json_object()
+        if first.status != 200 or body.get("status") != "completed":
+            raise self._fail(
+                f"{first.label} answered {first.status} with status {body.get('status')!r};"
+                " expected 200 and completed"
+            )
+        self._check(envelope.check_terminal_envelope, body, watched.job_id, first.label)
+
+    @keyword("Job Id And Times Should Stay The Same Across Polls")
+    def job_id_and_times_should_stay_the_same_across_polls(self, watched: observation.Observation) -> None:
+        """``id`` and ``created_at`` never change; ``completed_at``/``expires_at`` never change once set
+        and are not before ``created_at``.
+        """
+        self._check(observation.check_identity, watched)
+
+    @keyword("Job Status Should Never Go Backwards")
+    def job_status_should_never_go_backwards(self, watched: observation.Observation) -> None:
+        """pending → processing → completed/failed, in that order, and a final status stays final."""
+        self._check(observation.check_status_order, watched)
+
+    @keyword("Repeated Polls Of The Finished Job Should Be Identical")
+    def repeated_polls_of_the_finished_job_should_be_identical(
+        self, watched: observation.Observation
+    ) -> None:
+        """Every poll after the job ended answers the same status code and the same envelope."""
+        self._check(observation.check_terminal_repeats, watched)
+
+    @keyword("Every Answer About The Job Should Be JSON")
+    def every_answer_about_the_job_should_be_json(self, watched: observation.Observation) -> None:
+        """The submit answer and every poll carry ``Content-Type: application/json``."""
+        self._check(observation.check_json_content_type, watched)
+
+    # ----------------------------------------------------------------- extended: result shape
+    @keyword("Completed Job Result Should Have The Endpoint Shape")
+    def completed_job_result_should_have_the_endpoint_shape(
+        self, result: dict[str, Any], endpoint: str
+    ) -> None:
+        """The result holds what the endpoint returns (e.g. rerank ``results[]`` sorted by relevance).
+
+        Skips, as upstream does, when the job did not complete.
+        """
+        name = endpoints.endpoint(endpoint).name
+        if result.get("status") != "completed":
+            raise SkipExecution(
+                f"the {name} job ended {result.get('status')!r}, so its result shape cannot be checked"
+            )
+        self._check(shapes.check_result_shape, name, result, f"job {result.get('id')} ({name})")
+        logger.info(f"result has {shapes.DESCRIPTIONS[name]}")
+
+    # ----------------------------------------------------------------- extended: keys
+    @keyword("Key Should Have Been Read As A Virtual Key")
+    def key_should_have_been_read_as_a_virtual_key(self, response: Exchange, endpoint: str) -> None:
+        """The submit treated the key as a virtual key: either refused it as unknown (400/500), or
+        accepted it and scoped the job (an anonymous poll answers 404). A job that anyone can
+        poll means the header was not read as a key at all.
+        """
+        self._require_answer(response)
+        if response.status in (400, 500):
+            self._check(envelope.check_error_envelope, response.json_or_none(), response.label)
+            logger.info(f"{response.label} refused the key ({response.status}): it was read as a virtual key")
+            return
+        if response.status != 202:
+            raise self._fail(
+                f"{response.label} answered {response.status}, expected 202 (key known) or 400/500 (key"
+                f" unknown): {response.snippet(200)}"
+            )
+        job_id = self.job_id_of(response)
+        poll = self.poll_job_once(endpoint, job_id)
+        if poll.status != 404:
+            raise self._fail(
+                f"{poll.label} without a key answered {poll.status}: the job is public, so the key was not"
+                " read as a virtual key"
+            )
+
+    @keyword("Submit Should Be Refused Without A Job")
+    def submit_should_be_refused_without_a_job(self, response: Exchange, *expected: str) -> None:
+        """The status is one of ``expected``, the body is an error envelope, and it names no job."""
+        self.response_should_be_an_error_with_status(response, *expected)
+        body = response.json_object()
+        if body.get("id") or body.get("status") in envelope.STATUSES:
+            raise self._fail(
+                f"{response.label} refused the submit but answered a job envelope: {response.snippet()}"
+            )
+
+    # ----------------------------------------------------------------- extended: validation
+    @keyword("Error Message Should Name")
+    def error_message_should_name(self, response: Exchange, field: str) -> None:
+        """The error envelope's message names ``field`` (any letter case) and is not the stream message."""
+        self._require_answer(response)
+        self._check(envelope.check_error_envelope, response.json_or_none(), response.label)
+        message = envelope.error_message(response.json_object()) or ""
+        if field.lower() not in message.lower():
+            raise self._fail(
+                f"{response.label} answered {response.status} with {message!r}, which does not name {field!r}"
+            )
+        if field.lower() != "stream" and "stream" in message.lower():
+            raise self._fail(
+                f"{response.label} answered {response.status} with {message!r}: the stream check ran before"
+                " validation"
+            )
+
+    @keyword("Every 4xx On The Async Routes Should Carry The Error Envelope")
+    def every_4xx_on_the_async_routes_should_carry_the_error_envelope(self) -> None:
+        """Provokes the 4xx answers of ``/v1/async/*`` (validation, unknown and wrong-type jobs, odd ids,
+        an unknown route; with keys also a scoped job polled without one and an unknown key) and
+        checks each one is a 4xx with Bifrost's error envelope and a non-empty message.
+        """
+        chat = endpoints.endpoint("chat-completions")
+        text = self._send(
+            "POST", endpoints.endpoint("text-completions").path, payload=self._payload("text-completions")
+        )
+        text_job = self.job_id_of(text)
+        cases: list[tuple[str, Any]] = [
+            ("malformed JSON", lambda: self.submit_job("chat-completions", variant="malformed-json")),
+            ("stream: true", lambda: self.submit_job("chat-completions", variant="stream")),
+            ("no messages", lambda: self.submit_job("chat-completions", variant="missing-messages")),
+            ("no file", lambda: self.submit_job("transcriptions", variant="missing-file")),
+            ("unknown job", lambda: self._send("GET", chat.poll_path(NIL_JOB_ID))),
+            ("odd job id", lambda: self._send("GET", chat.poll_path(ODD_JOB_IDS["not-a-uuid"]))),
+            ("wrong job type", lambda: self._send("GET", chat.poll_path(text_job))),
+            (
+                "unknown route",
+                lambda: self._send(
+                    "POST", "/v1/async/no-such-route", payload=self._payload("chat-completions")
+                ),
+            ),
+        ]
+        if self.config.vk_set:
+            scoped = self.job_id_of(self.submit_job("chat-completions", key="primary"))
+            cases.append(("scoped job without a key", lambda: self._send("GET", chat.poll_path(scoped))))
+            cases.append(("unknown key", lambda: self.submit_job("chat-completions", key="unknown")))
+        problems: list[str] = []
+        for what, provoke in cases:
+            exchange = self._require_answer(provoke())
+            status = exchange.status or 0
+            if not 400 <= status < 500:
+                problems.append(f"{what}: {exchange.label} answered {status}, expected a 4xx")
+                continue
+            try:
+                envelope.check_error_envelope(exchange.json_or_none(), exchange.label)
+            except AssertionError as err:
+                problems.append(f"{what}: {err}")
+        if problems:
+            raise self._fail(
+                f"{len(problems)} of {len(cases)} 4xx answers are wrong:\n" + "\n".join(problems)
+            )
+        logger.info(f"{len(cases)} 4xx answers, each with the error envelope and a message")
+
+    # ----------------------------------------------------------------- extended: job ids
+    @keyword("Jobs Should Be Served Only On The Poll Path Of Their Type")
+    def jobs_should_be_served_only_on_the_poll_path_of_their_type(self, key: str = "none") -> None:
+        """Submits one job per endpoint under test and polls each on every poll path: 404 with the
+        error envelope on the others, 200/202 with the job on its own.
+        """
+        names = list(self.config.endpoints)
+        jobs = {name: self.job_id_of(self.submit_job(name, key=key)) for name in names}
+        problems: list[str] = []
+        for owner, job_id in jobs.items():
+            for name in names:
+                exchange = self._require_answer(self.poll_job_once(name, job_id, key=key))
+                try:
+                    if name == owner:
+                        self.poll_status_should_match_the_job_state(exchange, job_id)
+                    elif exchange.status != 404:
+                        problems.append(
+                            f"a {owner} job: {exchange.label} answered {exchange.status}, expected 404"
+                        )
+                    else:
+                        envelope.check_error_envelope(exchange.json_or_none(), exchange.label)
+                except AssertionError as err:
+                    problems.append(f"a {owner} job: {err}")
+        if problems:
+            raise self._fail(f"{len(problems)} polls answered wrongly:\n" + "\n".join(problems))
+        logger.info(f"{len(names)} jobs, each polled on {len(names)} paths: found only on its own")
+
+    @keyword("Odd Job Id")
+    def odd_job_id(self, kind: str) -> str:
+        """A job id no gateway has, of an odd ``kind``: ``not-a-uuid``, ``overlong``, ``url-encoded``."""
+        try:
+            return ODD_JOB_IDS[kind]
+        except KeyError:
+            raise ValueError(f"unknown odd id kind {kind!r}; use {', '.join(ODD_JOB_IDS)}") from None
+
+    # ----------------------------------------------------------------- extended: request id
+    @keyword("Unique Request Id")
+    def unique_request_id(self) -> str:
+        """A fresh ``x-request-id`` value, recognisable in the gateway's logs."""
+        return f"acceptance-{uuid.uuid4()}"
+
+    @keyword("Envelope Should Echo The Request Id")
+    def envelope_should_echo_the_request_id(self, response: Exchange, request_id: str) -> None:
+        """``request_id`` equals the ``x-request-id`` sent; skips when the envelope has no request_id."""
+        self.response_status_should_be(response, "202")
+        body = response.json_object()
+        if "request_id" not in body:
+            raise SkipExecution("the gateway's job envelope has no request_id (older Bifrost builds)")
+        if body["request_id"] != request_id:
+            raise self._fail(
+                f"{response.label}: request_id is {body['request_id']!r}, not the x-request-id sent"
+                f" ({request_id!r})"
+            )
+
+    # ----------------------------------------------------------------- extended: concurrency
+    def _batch_transport(self) -> Transport:
+        main = self.transport
+        return Transport(
+            main.base_url, main.timeout, self._masker, main.extra_headers, pool_size=BATCH_WORKERS
+        )
+
+    @keyword("Submit Jobs All At Once")
+    def submit_jobs_all_at_once(self, count: int, key: str = "none") -> batch.Batch:
+        """Submits ``count`` jobs at the same moment, spread round-robin over the endpoints under
+        test, each with its own ``x-request-id``. Returns the batch; fails unless every submit
+        answered 202 with a job id and the ids are unique.
+        """
+        names = batch.spread(list(self.config.endpoints), int(count))
+        ids = batch.request_ids(len(names))
+        transport = self._batch_transport()
+        all_headers = [{**keys.key_headers(key), "x-request-id": rid} for rid in ids]
+        payloads = [self._payload(name) for name in names]
+        started = time.monotonic()
+        try:
+            answers = batch.all_at_once(
+                [
+                    partial(transport.send, "POST", endpoints.endpoint(n).path, h, p)
+                    for n, h, p in zip(names, all_headers, payloads, strict=True)
+                ],
+                BATCH_WORKERS,
+            )
+        finally:
+            transport.close()
+        elapsed = time.monotonic() - started
+        jobs = batch.Batch([batch.BatchJob(n, rid, a) for n, rid, a in zip(names, ids, answers, strict=True)])
+        problems: list[str] = []
+        for job in jobs.jobs:
+            job.job_id = self._job_id_or_none(job.submit)
+            if job.submit.status != 202 or job.job_id is None:
+                problems.append(f"{job.submit.summary()}: {job.submit.snippet()}")
+                self._exchanges.append(job.submit)
+        counts: dict[str, int] = {}
+        for job in jobs.jobs:
+            if job.job_id:
+                counts[job.job_id] = counts.get(job.job_id, 0) + 1
+        problems += [f"job id {job_id} was given to {n} jobs" for job_id, n in counts.items() if n > 1]
+        logger.info(f"{len(jobs.jobs)} submits sent at once, answered within {elapsed:.2f} s: {jobs!r}")
+        if problems:
+            raise self._fail(
+                f"{len(problems)} of {len(jobs.jobs)} submits went wrong:\n" + "\n".join(problems[:20])
+            )
+        return jobs
+
+    @keyword("Wait Until Every Job Is Terminal")
+    def wait_until_every_job_is_terminal(self, jobs: batch.Batch, key: str = "none") -> None:
+        """Polls every job of the batch in rounds (all of a round at once) until all are completed
+        or failed; in-flight polls must answer 202. Fails with every problem after the wait.
+        """
+        transport = self._batch_transport()
+        headers = keys.key_headers(key)
+        started = time.monotonic()
+        try:
+            problems = batch.poll_until_terminal(
+                jobs.jobs,
+                lambda job: transport.send("GET", job.poll_path, headers),
+                timeout=self.config.poll_timeout,
+                interval=self.config.poll_interval,
+                workers=BATCH_WORKERS,
+            )
+        finally:
+            transport.close()
+        polls = sum(job.polls for job in jobs.jobs)
+        outcomes: dict[str, int] = {}
+        for job in jobs.jobs:
+            status = str(job.body.get("status"))
+            outcomes[status] = outcomes.get(status, 0) + 1
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items()))
+        logger.info(
+            f"{len(jobs.jobs)} jobs: {summary} after {time.monotonic() - started:.2f} s ({polls} polls)"
+        )
+        if problems:
+            self._exchanges += [job.last for job in jobs.jobs if job.last is not None and not job.terminal][
+                :5
+            ]
+            raise self._fail(f"{len(problems)} problems while waiting:\n" + "\n".join(problems[:20]))
+
+    @keyword("Every Poll Should Return Its Own Job")
+    def every_poll_should_return_its_own_job(self, jobs: batch.Batch, key: str = "none") -> None:
+        """Polls every finished job of the batch once more, all at once: each answer is that job
+        (its id, and its request_id when the gateway has one), 200 and terminal.
+        """
+        transport = self._batch_transport()
+        headers = keys.key_headers(key)
+        ready = [job for job in jobs.jobs if job.job_id is not None]
+        try:
+            answers = batch.all_at_once(
+                [partial(transport.send, "GET", job.poll_path, headers) for job in ready],
+                BATCH_WORKERS,
+            )
+        finally:
+            transport.close()
+        problems: list[str] = []
+        for job, exchange in zip(ready, answers, strict=True):
+            problem = batch.own_job_problem(job, exchange)
+            if problem:
+                problems.append(problem)
+                self._exchanges.append(exchange)
+        if problems:
+            raise self._fail(
+                f"{len(problems)} of {len(ready)} polls did not return their own job:\n"
+                + "\n".join(problems[:20])
+            )
+        logger.info(f"{len(ready)} polls at once, each returned its own job")
+
+    # ----------------------------------------------------------------- extended: expiry edges
+    @keyword("Job Should Be Served Right After It Finished")
+    def job_should_be_served_right_after_it_finished(
+        self, endpoint: str, job_id: str, ttl: int, key: str = "none"
+    ) -> None:
+        """A poll sent right after the suite saw the job end answers 200 with the job.
+
+        Skips when that poll could not be made within the first half of the TTL.
+        """
+        seen = self._seen_terminal(job_id)
+        exchange = self._require_answer(self.poll_job_once(endpoint, job_id, key=key))
+        after = exchange.received_at - seen
+        if after > int(ttl) / 2:
+            raise SkipExecution(
+                f"the poll answered {after:.1f} s after the job ended, not well inside its TTL of {ttl} s"
+            )
+        self.response_status_should_be(exchange, "200")
+        self.poll_status_should_match_the_job_state(exchange, job_id)
+        logger.info(f"served {after:.2f} s after the job ended (TTL {ttl} s)")
+
+    @keyword("Job Should Be Gone Once Its TTL Has Passed")
+    def job_should_be_gone_once_its_ttl_has_passed(
+        self, endpoint: str, job_id: str, ttl: int, key: str = "none"
+    ) -> None:
+        """From TTL seconds after the suite saw the job end (monotonic clock), polls answer 404;
+        fails if it is still served 2 s after that.
+        """
+        path = endpoints.endpoint(endpoint).poll_path(job_id)
+        self._wait_for_expiry(
+            lambda: self._send("GET", path, key, quiet=True),
+            job_id,
+            int(ttl),
+            EXPIRY_EDGE_MARGIN,
+            first_poll_after=float(ttl),
+        )
+
+    @keyword("Wait Until Integration Job Has Expired")
+    def wait_until_integration_job_has_expired(
+        self, job_id: str, ttl: int, key: str = "none", route: str = "responses"
+    ) -> None:
+        """Retrieves the job on the integration route every 250 ms until it answers a 4xx; fails if
+        it is still served ``ttl`` + 10 s after the suite saw it terminal.
+        """
+        path = self._route(route)[0]
+        self._wait_for_expiry(
+            lambda: self._send(
+                "POST",
+                path,
+                key,
+                headers={"x-bf-async-id": job_id},
+                payload=endpoints.Payload(json={}),
+                quiet=True,
+            ),
+            job_id,
+            int(ttl),
+            EXPIRY_MARGIN,
+            gone="4xx",
+        )
 
 
 def _env(name: str) -> str:

@@ -81,7 +81,33 @@ CATALOGUE: dict[str, Endpoint] = {
     )
 }
 
-VARIANTS = ("default", "stream", "malformed-json", "missing-model", "missing-file")
+VARIANTS = ("default", "stream", "malformed-json", "missing-model", "missing-file", "stream-ignored")
+# What each endpoint requires besides its model, as the contract's validation table names it. The
+# `missing-<field>` variant leaves that field out of the fixture (spaces become dashes).
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "text-completions": ("prompt",),
+    "chat-completions": ("messages",),
+    "responses": ("input",),
+    "embeddings": ("input",),
+    "speech": ("input", "voice"),
+    "transcriptions": ("file",),
+    "image-generations": ("prompt",),
+    "image-edits": ("image",),
+    "image-variations": ("image",),
+    "rerank": ("query", "documents"),
+    "ocr": ("document type",),
+}
+# Endpoints whose async handler has a stream check; the others ignore a stream field.
+STREAM_CHECKED = (
+    "text-completions",
+    "chat-completions",
+    "responses",
+    "speech",
+    "transcriptions",
+    "image-generations",
+    "image-edits",
+)
+WITH_STREAM = "+stream"
 
 
 def endpoint(name: str) -> Endpoint:
@@ -185,6 +211,8 @@ def _stream_variant(name: str, config: Config) -> Payload:
 
 
 def _missing_model_variant(name: str, config: Config) -> Payload:
+    if endpoint(name).multipart:
+        return _without(name, "model", config)
     bodies: dict[str, dict[str, Any]] = {
         "chat-completions": {"messages": [{"role": "user", "content": PROMPT}]},
         "text-completions": {"prompt": PROMPT},
@@ -211,9 +239,54 @@ def _missing_file_variant(name: str, config: Config) -> Payload:
     return Payload(fields=fields[name])
 
 
+def _without(name: str, field_name: str, config: Config) -> Payload:
+    """The fixture with one required field (or the file part) left out."""
+    base = fixture(name, config)
+    if base.json is not None:
+        body = dict(base.json)
+        if field_name == "document type":
+            body["document"] = {k: v for k, v in body["document"].items() if k != "type"}
+        elif field_name in body:
+            del body[field_name]
+        else:
+            raise ValueError(f"endpoint {name!r} has no field {field_name!r} to leave out")
+        return Payload(json=body)
+    fields = dict(base.fields or {})
+    if field_name in ("file", "image"):
+        return Payload(fields=fields)
+    if field_name not in fields:
+        raise ValueError(f"endpoint {name!r} has no form field {field_name!r} to leave out")
+    del fields[field_name]
+    return Payload(fields=fields, files=base.files)
+
+
+def _with_stream(name: str, base: Payload) -> Payload:
+    """`base` asking for streaming the way the endpoint's stream check reads it."""
+    if base.json is not None:
+        extra: dict[str, Any] = {"stream_format": "sse"} if name == "speech" else {"stream": True}
+        return Payload(json={**base.json, **extra})
+    if base.fields is not None:
+        return Payload(fields={**base.fields, "stream": "true"}, files=base.files)
+    raise ValueError(f"cannot ask for streaming in a raw body ({name!r})")
+
+
 def payload(name: str, variant: str, config: Config, model: str | None = None) -> Payload:
-    """The body of one request variant (see VARIANTS)."""
+    """The body of one request variant (see VARIANTS, plus `missing-<field>` and `<variant>+stream`)."""
     key = endpoint(name).name
+    if variant.endswith(WITH_STREAM):
+        return _with_stream(key, payload(key, variant.removesuffix(WITH_STREAM), config, model))
+    if variant == "stream-ignored":
+        if key in STREAM_CHECKED:
+            raise ValueError(f"endpoint {key!r} has a stream check; use the stream variant")
+        return _with_stream(key, fixture(key, config, model))
+    if variant.startswith("missing-") and variant not in ("missing-model", "missing-file"):
+        field_name = variant.removeprefix("missing-").replace("-", " ")
+        if field_name not in REQUIRED_FIELDS[key]:
+            raise ValueError(
+                f"endpoint {key!r} does not require {field_name!r}; it requires"
+                f" {', '.join(REQUIRED_FIELDS[key])}"
+            )
+        return _without(key, field_name, config)
     if variant == "default":
         return fixture(key, config, model)
     if variant == "stream":
@@ -234,3 +307,20 @@ def integration_body(model: str, stream: bool = False) -> dict[str, Any]:
     if stream:
         return {"model": model, "input": "Hello", "stream": True}
     return {"model": model, "input": PROMPT}
+
+
+def anthropic_body(model: str, stream: bool = False) -> dict[str, Any]:
+    """An Anthropic Messages request for the `/anthropic/v1/messages` integration route."""
+    body: dict[str, Any] = {
+        "model": model,
+        "max_tokens": 16,
+        "messages": [{"role": "user", "content": PROMPT}],
+    }
+    if stream:
+        body["stream"] = True
+    return body
+
+
+def chat_body(model: str) -> dict[str, Any]:
+    """An OpenAI chat request, for integration routes that have no async support."""
+    return {"model": model, "messages": [{"role": "user", "content": PROMPT}], "max_tokens": 10}

@@ -159,3 +159,14 @@ def check_error_envelope(body: Any, where: str) -> None:
         raise AssertionError(
             f"{where}: the error envelope should carry a non-empty error.message: {describe(body)}"
         )
+
+
+def error_message(error: Any) -> str | None:
+    """The non-empty message of a Bifrost error (``{"error": {"message": …}}``) or of its inner part."""
+    if not isinstance(error, dict):
+        return None
+    inner = error.get("error")
+    for message in (inner.get("message") if isinstance(inner, dict) else None, error.get("message")):
+        if isinstance(message, str) and message.strip():
+            return message
+    return None

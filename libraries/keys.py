@@ -11,7 +11,10 @@ from libraries.masking import VK_PREFIX
 # A syntactically valid key that no gateway has: it proves unknown keys are refused.
 UNKNOWN_KEY = "sk-bf-acceptance-suite-unknown-key-4c1d"
 
-ROLES = ("primary", "alternate", "unknown", "none")
+# `primary-recased-prefix` is the primary key with its sk-bf- prefix in the other letter case
+# (SK-BF-…): the prefix check is case-insensitive, but the key lookup may not be.
+RECASED = "primary-recased-prefix"
+ROLES = ("primary", "alternate", "unknown", "none", RECASED)
 # Test modes name the key they use: upstream's `global` sends none, `with_vk` the primary key.
 MODE_ROLES = {"global": "none", "with-vk": "primary"}
 FORMATS = ("x-bf-vk", "bearer", "x-api-key", "x-goog-api-key", "api-key")
@@ -19,6 +22,11 @@ FORMATS = ("x-bf-vk", "bearer", "x-api-key", "x-goog-api-key", "api-key")
 _ROLE_VARIABLES = {"primary": "BIFROST_VK", "alternate": "BIFROST_ALT_VK"}
 # How a reproduction names each key: shell variables, never values.
 PLACEHOLDERS = {"primary": "$BIFROST_VK", "alternate": "$BIFROST_ALT_VK", "unknown": "$BIFROST_UNKNOWN_VK"}
+
+
+def recase_prefix(value: str) -> str:
+    """`value` with the letters of its first six characters (the sk-bf- prefix) in the other case."""
+    return value[: len(VK_PREFIX)].swapcase() + value[len(VK_PREFIX) :]
 
 
 def role_of(key: str) -> str:
@@ -35,6 +43,9 @@ def role_of(key: str) -> str:
 def key_value(role: str) -> str | None:
     if role == "unknown":
         return UNKNOWN_KEY
+    if role == RECASED:
+        primary = key_value("primary")
+        return recase_prefix(primary) if primary and has_vk_prefix(primary) else None
     variable = _ROLE_VARIABLES.get(role)
     if variable is None:
         return None
@@ -53,8 +64,12 @@ def key_headers(key: str, key_format: str = "x-bf-vk") -> dict[str, str]:
     if role == "none":
         return {}
     value = key_value(role)
+    if value is None and role == RECASED and key_value("primary"):
+        raise SkipExecution(
+            f"BIFROST_VK lacks the {VK_PREFIX} prefix, so there is no prefix whose case could change"
+        )
     if value is None:
-        variable = _ROLE_VARIABLES[role]
+        variable = _ROLE_VARIABLES.get(role, "BIFROST_VK")
         raise SkipExecution(f"{variable} is not set: this test needs the {role} virtual key")
     if key_format != "x-bf-vk" and not has_vk_prefix(value):
         variable = _ROLE_VARIABLES.get(role, "the key")
@@ -77,4 +92,8 @@ def placeholders() -> dict[str, str]:
         value = key_value(role)
         if value:
             result[value] = name
+    recased = key_value(RECASED)
+    if recased:
+        # The shell rebuilds it: the changed prefix, then the key after its own prefix.
+        result[recased] = f"{recased[: len(VK_PREFIX)]}${{BIFROST_VK:{len(VK_PREFIX)}}}"
     return result

@@ -47,8 +47,15 @@ class Masker:
 
 
 def secrets_from_environment(extra: Iterable[str] = ()) -> list[str]:
+    """The secret values, plus each prefixed key with its prefix in the other case (tests send that too)."""
     values = [os.environ.get(name, "").strip() for name in SECRET_VARIABLES]
-    return [value for value in [*values, *extra] if value]
+    found = [value for value in [*values, *extra] if value]
+    recased = [
+        value[: len(VK_PREFIX)].swapcase() + value[len(VK_PREFIX) :]
+        for value in found
+        if value.lower().startswith(VK_PREFIX)
+    ]
+    return found + recased
 
 
 _default: Masker | None = None

@@ -109,7 +109,12 @@ class Transport:
     """The gateway session: timeouts on every call, no retries, connections reused."""
 
     def __init__(
-        self, base_url: str, timeout: float, masker: Masker, extra_headers: dict[str, str] | None = None
+        self,
+        base_url: str,
+        timeout: float,
+        masker: Masker,
+        extra_headers: dict[str, str] | None = None,
+        pool_size: int = 16,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
@@ -117,7 +122,7 @@ class Transport:
         self.extra_headers = dict(extra_headers or {})
         self.session = requests.Session()
         # A retry would hide exactly the faults the suite exists to see.
-        adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=16)
+        adapter = HTTPAdapter(max_retries=0, pool_connections=4, pool_maxsize=pool_size)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.trust_env = False  # no proxies from the environment for a loopback gateway

@@ -1,0 +1,149 @@
+"""Many jobs at once: submitted together from worker threads, then polled together until done.
+
+Worker threads only send requests and return exchanges; everything that logs or raises a Robot
+failure happens in the caller's (main) thread, because Robot drops messages logged elsewhere.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+from libraries import envelope
+from libraries.endpoints import endpoint
+from libraries.polling import delays
+from libraries.transport import Exchange
+
+T = TypeVar("T")
+
+
+@dataclass
+class BatchJob:
+    """One job of a batch: where it went, the request id it was sent with, what came back."""
+
+    endpoint: str
+    request_id: str
+    submit: Exchange
+    job_id: str | None = None
+    last: Exchange | None = None
+    polls: int = 0
+
+    @property
+    def poll_path(self) -> str:
+        return endpoint(self.endpoint).poll_path(str(self.job_id))
+
+    @property
+    def body(self) -> dict[str, Any]:
+        value = self.last.json_or_none() if self.last is not None else None
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def terminal(self) -> bool:
+        return self.body.get("status") in envelope.TERMINAL
+
+
+@dataclass
+class Batch:
+    jobs: list[BatchJob] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        per_endpoint: dict[str, int] = {}
+        for job in self.jobs:
+            per_endpoint[job.endpoint] = per_endpoint.get(job.endpoint, 0) + 1
+        spread = ", ".join(f"{name} ×{count}" for name, count in per_endpoint.items())
+        return f"<{len(self.jobs)} jobs: {spread}>"
+
+    __str__ = __repr__
+
+
+def spread(endpoints: Sequence[str], count: int) -> list[str]:
+    """`count` endpoint names taken round-robin, so every endpoint gets its share."""
+    if not endpoints:
+        raise ValueError("no endpoints to spread the jobs over")
+    return [endpoints[index % len(endpoints)] for index in range(count)]
+
+
+def request_ids(count: int) -> list[str]:
+    """Unique x-request-id values, one per job, recognisable in the gateway's logs."""
+    run = uuid.uuid4().hex[:8]
+    return [f"acceptance-batch-{run}-{index:03d}" for index in range(count)]
+
+
+def all_at_once(calls: Sequence[Callable[[], T]], workers: int) -> list[T]:
+    """Runs every call on its own worker (up to `workers` at a time); results in call order."""
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(calls)))) as pool:
+        futures = [pool.submit(call) for call in calls]
+        return [future.result() for future in futures]
+
+
+def poll_until_terminal(
+    jobs: Sequence[BatchJob],
+    poll: Callable[[BatchJob], Exchange],
+    *,
+    timeout: float,
+    interval: float,
+    workers: int,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[str]:
+    """Polls every unfinished job in rounds, all of a round at once, until all are terminal.
+
+    Returns the problems seen (an in-flight poll not answering 202, an unusable answer, time
+    running out), one line each; an empty list means every job ended within `timeout`.
+    """
+    problems: list[str] = []
+    deadline = clock() + timeout
+    next_delay = delays(interval)
+    waiting = [job for job in jobs if job.job_id is not None]
+    while waiting:
+        sleep(max(0.0, min(next_delay(), deadline - clock())))
+        answers = all_at_once([partial(poll, job) for job in waiting], workers)
+        still: list[BatchJob] = []
+        for job, exchange in zip(waiting, answers, strict=True):
+            job.last = exchange
+            job.polls += 1
+            if exchange.error or not isinstance(exchange.json_or_none(), dict):
+                problems.append(
+                    f"{exchange.label} → {exchange.error or exchange.status}: {exchange.snippet()}"
+                )
+                continue
+            status = job.body.get("status")
+            if status in envelope.TERMINAL:
+                continue
+            if status not in envelope.IN_FLIGHT or exchange.status != 202:
+                problems.append(f"{exchange.label} answered {exchange.status} with status {status!r}")
+                continue
+            still.append(job)
+        waiting = still
+        if waiting and clock() >= deadline:
+            problems += [
+                f"job {job.job_id} ({job.endpoint}) not terminal after {timeout:g} s" for job in waiting
+            ]
+            break
+    return problems
+
+
+def own_job_problem(job: BatchJob, exchange: Exchange) -> str | None:
+    """Why a poll of `job` did not return that job (another id or request id), or None."""
+    if exchange.error:
+        return f"{exchange.label} → {exchange.error}"
+    body = exchange.json_or_none()
+    if not isinstance(body, dict):
+        return f"{exchange.label} answered {exchange.status} with {exchange.snippet()}"
+    if body.get("id") != job.job_id:
+        return f"{exchange.label} returned job {body.get('id')!r} instead of {job.job_id!r}"
+    # The request id the submit answered with is part of the job's identity (when there is one).
+    submitted = job.submit.json_or_none()
+    own = submitted.get("request_id") if isinstance(submitted, dict) else None
+    sent_back = body.get("request_id")
+    if own is not None and sent_back is not None and sent_back != own:
+        return f"{exchange.label} returned request_id {sent_back!r}; job {job.job_id} has {own!r}"
+    if body.get("status") not in envelope.TERMINAL or exchange.status != 200:
+        status = body.get("status")
+        return f"{exchange.label} answered {exchange.status} with status {status!r} for a finished job"
+    return None
