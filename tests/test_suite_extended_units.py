@@ -1,0 +1,316 @@
+"""Unit tests of the extended tests' Python side: request variants, result shapes, observed
+polls and their invariants, concurrent batches, the recased key and its masking."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from libraries import batch, endpoints, envelope, keys, observation, shapes  # noqa: E402
+from libraries.config import ENDPOINT_NAMES, load_config  # noqa: E402
+from libraries.masking import Masker, secrets_from_environment  # noqa: E402
+from libraries.transport import Exchange, GatewayError  # noqa: E402
+
+CFG = load_config({})
+JOB = "3f2a6c1e-8d4b-4a7e-9c2f-1b5d7e9a0c3d"
+CREATED = "2026-01-01T00:00:00.000000Z"
+DONE = {"completed_at": "2026-01-01T00:00:01Z", "expires_at": "2026-01-01T01:00:01Z"}
+
+
+def answer(status: int, body: dict[str, Any], content_type: str = "application/json") -> Exchange:
+    path = f"/v1/async/chat/completions/{JOB}"
+    return Exchange(
+        "GET",
+        "http://gw" + path,
+        path,
+        {},
+        None,
+        status=status,
+        body=json.dumps(body).encode(),
+        response_headers={"Content-Type": content_type},
+    )
+
+
+def job(status: str, **extra: Any) -> dict[str, Any]:
+    return {"id": JOB, "status": status, "created_at": CREATED, **extra}
+
+
+def completed(**extra: Any) -> dict[str, Any]:
+    body = job("completed", status_code=200, result={"choices": [{"message": {}}]}, **DONE)
+    return {**body, **extra}
+
+
+def watched(*polls: Exchange) -> observation.Observation:
+    submit = answer(202, job("pending"))
+    return observation.Observation(JOB, submit, list(polls))
+
+
+# ---------------------------------------------------------------------- request variants
+@pytest.mark.parametrize(
+    ("name", "field"), [(n, f) for n, fs in endpoints.REQUIRED_FIELDS.items() for f in fs]
+)
+def test_each_required_field_can_be_left_out(name: str, field: str) -> None:
+    payload = endpoints.payload(name, "missing-" + field.replace(" ", "-"), CFG)
+    full = endpoints.fixture(name, CFG)
+    if payload.json is not None:
+        assert full.json is not None
+        if field == "document type":
+            assert "type" not in payload.json["document"] and "image_url" in payload.json["document"]
+        else:
+            assert field not in payload.json and set(full.json) - set(payload.json) == {field}
+    else:
+        assert payload.fields == full.fields and payload.files == ()
+
+
+@pytest.mark.parametrize("name", endpoints.STREAM_CHECKED)
+def test_a_missing_field_can_come_with_a_stream_request(name: str) -> None:
+    field = endpoints.REQUIRED_FIELDS[name][-1].replace(" ", "-")
+    payload = endpoints.payload(name, f"missing-{field}+stream", CFG)
+    if payload.json is not None:
+        assert payload.json.get("stream") is True or payload.json.get("stream_format") == "sse"
+    else:
+        assert payload.fields is not None and payload.fields["stream"] == "true"
+
+
+def test_stream_ignored_only_where_there_is_no_stream_check() -> None:
+    unchecked = [n for n in ENDPOINT_NAMES if n not in endpoints.STREAM_CHECKED]
+    assert unchecked == ["embeddings", "image-variations", "rerank", "ocr"]
+    assert endpoints.payload("rerank", "stream-ignored", CFG).json["stream"] is True  # type: ignore[index]
+    assert endpoints.payload("image-variations", "stream-ignored", CFG).fields["stream"] == "true"  # type: ignore[index]
+    with pytest.raises(ValueError, match="has a stream check"):
+        endpoints.payload("chat-completions", "stream-ignored", CFG)
+
+
+def test_multipart_missing_model_keeps_the_file_and_unknown_fields_are_refused() -> None:
+    payload = endpoints.payload("transcriptions", "missing-model", CFG)
+    assert payload.fields == {} and payload.files == (endpoints.audio_part(),)
+    with pytest.raises(ValueError, match="does not require 'voice'"):
+        endpoints.payload("chat-completions", "missing-voice", CFG)
+
+
+def test_integration_bodies() -> None:
+    assert endpoints.anthropic_body("anthropic/claude", stream=True)["stream"] is True
+    assert endpoints.anthropic_body("anthropic/claude")["messages"][0]["role"] == "user"
+    assert "messages" in endpoints.chat_body("openai/gpt-4o-mini")
+
+
+# ---------------------------------------------------------------------- result shapes
+GOOD_RESULTS: dict[str, dict[str, Any]] = {
+    "text-completions": {"choices": [{"text": " hi"}]},
+    "chat-completions": {"choices": [{"message": {"role": "assistant", "content": "hi"}}]},
+    "responses": {"output": [{"type": "message"}]},
+    "embeddings": {"data": [{"embedding": [0.1, -0.2]}]},
+    "speech": {"audio": "SUQz"},
+    "transcriptions": {"text": "hello"},
+    "image-generations": {"data": [{"url": "https://img/1.png"}]},
+    "image-edits": {"data": [{"b64_json": "iVBOR"}]},
+    "image-variations": {"data": [{"b64_json": "iVBOR"}]},
+    "rerank": {"results": [{"index": 0, "relevance_score": 0.9}, {"index": 2, "relevance_score": 0.5}]},
+    "ocr": {"pages": [{"index": 0, "markdown": "# Page"}]},
+}
+
+
+@pytest.mark.parametrize("name", ENDPOINT_NAMES)
+def test_good_results_pass_and_empty_ones_fail(name: str) -> None:
+    shapes.check_result_shape(name, {"result": GOOD_RESULTS[name]}, "job")
+    with pytest.raises(AssertionError, match=r"job: result"):
+        shapes.check_result_shape(name, {"result": {}}, "job")
+
+
+@pytest.mark.parametrize(
+    ("name", "result", "message"),
+    [
+        ("rerank", {"results": [{"relevance_score": 0.2}, {"relevance_score": 0.7}]}, "highest first"),
+        ("image-edits", {"data": [{"revised_prompt": "x"}]}, "b64_json or url"),
+        ("embeddings", {"data": [{"embedding": []}]}, "non-empty embedding"),
+        ("chat-completions", {"choices": [{"text": "hi"}]}, "a message object"),
+        ("speech", {"audio": ""}, "base64 audio"),
+    ],
+)
+def test_wrong_results_name_the_field(name: str, result: dict[str, Any], message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        shapes.check_result_shape(name, {"result": result}, "job")
+
+
+def test_a_null_result_fails() -> None:
+    with pytest.raises(AssertionError, match="should be an object"):
+        shapes.check_result_shape("ocr", {"result": None}, "job")
+
+
+# ---------------------------------------------------------------------- observed polls
+def test_a_clean_journey_keeps_every_invariant() -> None:
+    seen = watched(
+        answer(202, job("pending")),
+        answer(202, job("processing")),
+        answer(200, completed()),
+        answer(200, completed()),
+    )
+    assert observation.check_in_flight(seen) == 2
+    observation.check_identity(seen)
+    observation.check_status_order(seen)
+    observation.check_terminal_repeats(seen)
+    observation.check_json_content_type(seen)
+    assert seen.statuses() == ["pending", "processing", "completed"]
+
+
+@pytest.mark.parametrize(
+    ("polls", "check", "message"),
+    [
+        ([answer(200, job("pending")), answer(200, completed())], observation.check_in_flight, "answer 202"),
+        (
+            [answer(202, job("processing", status_code=200)), answer(200, completed())],
+            observation.check_in_flight,
+            "status_code",
+        ),
+        (
+            [answer(200, completed()), answer(202, job("processing"))],
+            observation.check_status_order,
+            "went back",
+        ),
+        (
+            [answer(200, completed()), answer(200, completed(status="failed"))],
+            observation.check_status_order,
+            "went back",
+        ),
+        (
+            [answer(200, completed()), answer(202, job("processing"))],
+            observation.check_terminal_repeats,
+            "differs",
+        ),
+        (
+            [answer(200, completed()), answer(200, completed(id="other"))],
+            observation.check_identity,
+            "differs",
+        ),
+        (
+            [answer(200, completed()), answer(200, completed(created_at="2026-01-01T00:00:00.5Z"))],
+            observation.check_identity,
+            "created_at changed",
+        ),
+        (
+            [answer(200, completed(completed_at="2025-12-31T23:59:59Z"))],
+            observation.check_identity,
+            "before created_at",
+        ),
+        ([answer(200, completed(), "text/plain")], observation.check_json_content_type, "text/plain"),
+        ([answer(200, completed())], observation.check_terminal_repeats, "only 1 poll"),
+    ],
+)
+def test_each_broken_invariant_is_named(polls: list[Exchange], check: Any, message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        check(watched(*polls))
+
+
+def test_observe_polls_three_more_times_after_the_job_ends() -> None:
+    answers = [answer(202, job("processing"))] * 2 + [answer(200, completed())] * 4
+    seen = observation.observe(
+        lambda: answers.pop(0),
+        JOB,
+        answer(202, job("pending")),
+        timeout=5,
+        interval=0.5,
+        sleep=lambda _: None,
+    )
+    assert len(seen.polls) == 6 and not answers
+    assert len(seen.terminal_polls()) == 4
+
+
+def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += max(seconds, 0.1)
+
+    with pytest.raises(GatewayError, match="not terminal after 1 s: processing"):
+        observation.observe(
+            lambda: answer(202, job("processing")),
+            JOB,
+            answer(202, job("pending")),
+            timeout=1,
+            interval=0.5,
+            clock=lambda: now[0],
+            sleep=sleep,
+        )
+
+
+def test_error_messages_are_found_at_either_level() -> None:
+    assert envelope.error_message({"error": {"message": "rate limited"}}) == "rate limited"
+    assert envelope.error_message({"message": "flat"}) == "flat"
+    assert envelope.error_message({"error": {"message": " "}}) is None
+    assert envelope.error_message("text") is None
+
+
+# ---------------------------------------------------------------------- concurrent batches
+def test_jobs_are_spread_over_every_endpoint() -> None:
+    names = batch.spread(list(ENDPOINT_NAMES), 50)
+    assert len(names) == 50 and set(names) == set(ENDPOINT_NAMES)
+    ids = batch.request_ids(50)
+    assert len(set(ids)) == 50
+
+
+def batch_job(request_id: str = "r1") -> batch.BatchJob:
+    submit = answer(202, job("pending", request_id=request_id))
+    return batch.BatchJob("chat-completions", request_id, submit, job_id=JOB)
+
+
+def test_a_poll_must_return_its_own_job() -> None:
+    own = batch_job()
+    assert batch.own_job_problem(own, answer(200, completed(request_id="r1"))) is None
+    other = batch.own_job_problem(own, answer(200, completed(id="other-job")))
+    assert other is not None and "instead of" in other
+    crossed = batch.own_job_problem(own, answer(200, completed(request_id="r2")))
+    assert crossed is not None and "request_id 'r2'" in crossed
+    unfinished = batch.own_job_problem(own, answer(202, job("processing")))
+    assert unfinished is not None and "finished job" in unfinished
+
+
+def test_batch_polling_reports_wrong_in_flight_answers_and_timeouts() -> None:
+    jobs = [batch_job(), batch_job()]
+    answers = iter([answer(200, job("processing")), answer(202, job("pending"))])
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += 1.0
+
+    problems = batch.poll_until_terminal(
+        jobs,
+        lambda _: next(answers, answer(202, job("pending"))),
+        timeout=2,
+        interval=0.5,
+        workers=2,
+        clock=lambda: now[0],
+        sleep=sleep,
+    )
+    assert any("answered 200 with status 'processing'" in p for p in problems)
+    assert any("not terminal after 2 s" in p for p in problems)
+
+
+# ---------------------------------------------------------------------- the recased key
+def test_the_recased_key_is_sent_masked_and_replayable(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = "sk-bf-0123456789abcdef"
+    monkeypatch.setenv("BIFROST_VK", key)
+    headers = keys.key_headers(keys.RECASED, "bearer")
+    assert headers == {"Authorization": "Bearer SK-BF-0123456789abcdef"}
+    assert keys.placeholders()["SK-BF-0123456789abcdef"] == "SK-BF-${BIFROST_VK:6}"
+    masker = Masker(secrets_from_environment())
+    assert masker(headers["Authorization"]) == "Bearer SK-BF-…cdef"
+    monkeypatch.setenv("BIFROST_VK", "SK-BF-0123456789abcdef")
+    assert keys.key_value(keys.RECASED) == key
+
+
+def test_the_recased_key_skips_without_a_prefixed_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from robot.api import SkipExecution
+
+    monkeypatch.setenv("BIFROST_VK", "plain-key-0123456789")
+    with pytest.raises(SkipExecution, match="lacks the sk-bf- prefix"):
+        keys.key_headers(keys.RECASED, "bearer")
+    monkeypatch.delenv("BIFROST_VK")
+    with pytest.raises(SkipExecution, match="BIFROST_VK is not set"):
+        keys.key_headers(keys.RECASED, "bearer")
