@@ -1,0 +1,82 @@
+*** Settings ***
+Documentation     Async webhooks (newest Bifrost builds): a submit names an endpoint in x-bf-async-webhook
+...               and, when the job ends, the gateway POSTs a signed (Standard Webhooks) notification to
+...               the suite's receiver, retrying failures. Contract §9; Bifrost's own e2e suite has none.
+...
+...               The suite creates its own endpoints through /api/webhooks, or uses one declared with
+...               BIFROST_WEBHOOK_NAME + BIFROST_WEBHOOK_SECRET; without either (older builds answer 404
+...               there) every test skips with the reason.
+
+Resource          resources/webhooks.resource
+
+Suite Setup       Prepare The Webhook Suite
+Suite Teardown    Finish The Webhook Suite
+Test Setup        Prepare The Webhook Test
+Test Teardown     Finish The Webhook Test
+
+Test Tags         webhooks
+
+
+*** Test Cases ***
+Completed Job Sends One Signed Notification With A Thin Payload
+    A Completed Job Should Send One Signed Thin Notification
+
+Failed Job Sends A Failed-Job Notification With Its Status Code
+    [Tags]    requires-failing-model
+    A Failed Job Should Send A Failed-Job Notification
+
+Include Response Inlines The Job Result
+    [Tags]    webhooks-api
+    Include Response Should Inline The Result
+
+Receiver Answering 500 Is Retried With The Same Webhook Id Until It Answers 2xx
+    [Tags]    webhooks-api    slow
+    A Failing Receiver Should Be Retried With The Same Webhook Id
+
+Receiver Answering 404 Gets Exactly One Attempt
+    [Tags]    webhooks-api
+    A Receiver Answering 404 Should Get Exactly One Attempt
+
+Tampered Body Or Wrong Secret Fails Signature Verification
+    Tampering Should Break The Signature
+
+Rotated Secret Signs The Next Notification
+    [Tags]    webhooks-api
+    A Rotated Secret Should Sign The Next Notification
+
+Unsubscribed Event Sends No Notification
+    [Tags]    webhooks-api
+    An Unsubscribed Event Should Send Nothing
+
+Unknown Webhook Name Is Refused At Submit
+    An Unknown Webhook Name Should Be Refused At Submit
+
+Disabled Webhook Endpoint Is Refused At Submit
+    [Tags]    webhooks-api
+    A Disabled Webhook Endpoint Should Be Refused At Submit
+
+Job Without The Webhook Header Sends No Notification
+    A Job Without The Webhook Header Should Send Nothing
+
+Deliveries History Lists Each Attempt With Its Outcome
+    [Tags]    webhooks-api    slow
+    The Deliveries History Should List Each Attempt
+
+Concurrent Jobs Each Get Exactly One Notification
+    Concurrent Jobs Should Each Get Their Own Notification
+
+New Endpoint Shows Its Secret Once And Redacts Header Values
+    [Tags]    webhooks-api
+    A New Endpoint Should Show Its Secret Once
+
+Full Replace Keeps Redacted Header Values
+    [Tags]    webhooks-api
+    A Full Replace Should Keep Redacted Header Values
+
+Test Notification Is Signed And Reaches The Receiver
+    [Tags]    webhooks-api
+    A Test Notification Should Be Signed
+
+Redelivery Reuses The Webhook Id
+    [Tags]    webhooks-api
+    A Redelivery Should Reuse The Webhook Id
