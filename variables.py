@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from libraries.config import MODEL_VARIABLES, load_config
+from libraries.webhooks import load_webhook_config
 
 
 def get_variables() -> dict[str, Any]:
@@ -40,7 +41,21 @@ def get_variables() -> dict[str, Any]:
     }
     for endpoint, (name, _default) in MODEL_VARIABLES.items():
         variables[name] = cfg.model(endpoint)
+    variables.update(_webhook_variables())
     return variables
+
+
+def _webhook_variables() -> dict[str, Any]:
+    """The webhook suite's settings; the secret and the admin token only as set or not."""
+    hooks = load_webhook_config()
+    return {
+        "BIFROST_WEBHOOK_LISTEN": f"{hooks.listen_host}:{hooks.listen_port}",
+        "BIFROST_WEBHOOK_URL": hooks.public_url,
+        "BIFROST_WEBHOOK_NAME": hooks.endpoint_name,
+        "BIFROST_WEBHOOK_SECRET_SET": hooks.secret_set,
+        "BIFROST_ADMIN_TOKEN_SET": hooks.admin_token_set,
+        "BIFROST_WEBHOOK_QUIET": hooks.quiet,
+    }
 
 
 def _test_timeout(poll_timeout: float, http_timeout: float, expiry_ttl: int) -> float:
