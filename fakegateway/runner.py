@@ -162,7 +162,9 @@ def run_command(
             wait_until_answering(url)
             keys = ", ".join(mask(k) for k in config.virtual_keys) or "none"
             faults = ", ".join(sorted(app[GATEWAY].faults.active)) or "none"
-            note(f"gateway on {url} (keys: {keys}; faults: {faults})")
+            scale = config.webhook_backoff_scale
+            backoff = f"; webhook backoff x{scale:g} (fake-only)" if scale != 1 else ""
+            note(f"gateway on {url} (keys: {keys}; faults: {faults}{backoff})")
             for declared in config.webhooks:
                 note(f"webhook {declared.spec.name} -> {declared.spec.url} ({mask_secret(declared.secret)})")
             env = command_env(
