@@ -147,7 +147,7 @@ class WebhookLibrary:
     @property
     def receiver(self) -> Receiver:
         if self._receiver is None or not self._receiver.running:
-            raise Failure("the webhook receiver is not running (call Start The Webhook Receiver)")
+            raise Failure("the webhook receiver is not running (Check Webhook Test Preconditions starts it)")
         return self._receiver
 
     def _fail(self, message: str) -> Failure:
@@ -628,7 +628,10 @@ class WebhookLibrary:
     ) -> None:
         """The ``v1`` signature verifies with the endpoint's current secret (Standard Webhooks)."""
         state = self._endpoint(endpoint)
-        self._check(verify, state.secret, delivery.headers, delivery.body)
+        try:
+            verify(state.secret, delivery.headers, delivery.body)
+        except SignatureError as err:
+            raise self._fail(f"{delivery.summary()}: {err}") from None
         logger.info(f"{delivery.summary()}: signature verified with {mask_secret(state.secret)}")
 
     @keyword("Notification Should Not Verify With The Previous Secret")
