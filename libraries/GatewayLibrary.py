@@ -859,6 +859,13 @@ class GatewayLibrary:
                 " validation"
             )
 
+    @keyword("Speech Model Should Need A Voice")
+    def speech_model_should_need_a_voice(self) -> None:
+        """Skips when ``ASYNC_SPEECH_MODEL`` is an ElevenLabs model, whose voice the model picks."""
+        model = self.config.model("speech")
+        if model.partition("/")[0].lower() == "elevenlabs":
+            raise SkipExecution(f"ASYNC_SPEECH_MODEL {model!r} is an ElevenLabs model, which needs no voice")
+
     @keyword("Every 4xx On The Async Routes Should Carry The Error Envelope")
     def every_4xx_on_the_async_routes_should_carry_the_error_envelope(self) -> None:
         """Provokes the 4xx answers of ``/v1/async/*`` (validation, unknown and wrong-type jobs, odd ids,

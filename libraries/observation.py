@@ -22,6 +22,9 @@ RANK = {"pending": 0, "processing": 1, "completed": 2, "failed": 2}
 # Submit answers from memory and polls from the database, whose time precision may differ.
 CREATED_AT_TOLERANCE = 1.0
 TERMINAL_FIELDS = ("completed_at", "expires_at", "status_code", "result")
+# Left out when finished-job polls are compared: a build may answer each poll with its own request
+# id rather than the submit's (not confirmed either way).
+PER_REQUEST_FIELDS = ("request_id",)
 
 
 @dataclass
@@ -183,20 +186,25 @@ def check_status_order(observation: Observation) -> None:
 
 
 def check_terminal_repeats(observation: Observation) -> None:
-    """Every poll after the job ended answers the same HTTP status and the same envelope."""
+    """Every poll after the job ended answers the same HTTP status and the same envelope
+    (request_id aside)."""
     polls = observation.terminal_polls()
     if len(polls) < 2:
         raise AssertionError(f"job {observation.job_id}: only {len(polls)} poll after it ended; need two")
     offset = len(observation.polls) - len(polls)
-    first = polls[0].json_object()
+    first = _without_per_request_fields(polls[0].json_object())
     for number, poll in enumerate(polls[1:], start=offset + 1):
-        body = poll.json_object()
+        body = _without_per_request_fields(poll.json_object())
         if poll.status != polls[0].status or body != first:
             changed = sorted(k for k in set(first) | set(body) if first.get(k) != body.get(k))
             raise AssertionError(
                 f"{_where(observation, number)}: differs from the first poll after the job ended"
                 f" (HTTP {polls[0].status} → {poll.status}; fields changed: {', '.join(changed) or 'none'})"
             )
+
+
+def _without_per_request_fields(body: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in body.items() if name not in PER_REQUEST_FIELDS}
 
 
 def is_json_content_type(content_type: str) -> bool:

@@ -208,6 +208,11 @@ def test_each_broken_invariant_is_named(polls: list[Exchange], check: Any, messa
         check(watched(*polls))
 
 
+def test_finished_polls_may_differ_only_in_request_id() -> None:
+    seen = watched(answer(200, completed(request_id="a")), answer(200, completed(request_id="b")))
+    observation.check_terminal_repeats(seen)
+
+
 def test_observe_polls_three_more_times_after_the_job_ends() -> None:
     answers = [answer(202, job("processing"))] * 2 + [answer(200, completed())] * 4
     seen = observation.observe(
@@ -265,8 +270,8 @@ def test_a_poll_must_return_its_own_job() -> None:
     assert batch.own_job_problem(own, answer(200, completed(request_id="r1"))) is None
     other = batch.own_job_problem(own, answer(200, completed(id="other-job")))
     assert other is not None and "instead of" in other
-    crossed = batch.own_job_problem(own, answer(200, completed(request_id="r2")))
-    assert crossed is not None and "request_id 'r2'" in crossed
+    # request_id may be per request on some builds: never compared.
+    assert batch.own_job_problem(own, answer(200, completed(request_id="r2"))) is None
     unfinished = batch.own_job_problem(own, answer(202, job("processing")))
     assert unfinished is not None and "finished job" in unfinished
 

@@ -37,7 +37,7 @@ Job Created On The Integration Route Is Pollable On The Async Responses Route
     [Tags]    responses
     A Job Created On The Integration Route Should Be Pollable On The Async Route
 
-Async Create On The OpenAI Chat Completions Route Is Refused With 4xx
+Async Create On The OpenAI Chat Completions Route Is Refused
     An Async Create On A Route Without Async Support Should Be Refused
 
 Chat Completions Job Retrieved On The Responses Integration Route Returns 404

@@ -35,6 +35,7 @@ Speech Submit Without Input Returns 400 Naming The Input
 
 Speech Submit Without Voice Returns 400 Naming The Voice
     [Tags]    speech
+    Speech Model Should Need A Voice
     Submitting Without A Required Field Should Name It    speech    missing-voice    voice
 
 Image Generations Submit Without Prompt Returns 400 Naming The Prompt
@@ -107,6 +108,7 @@ Responses Submit Without Input And With Stream Gets The Validation Message
 
 Speech Submit Without Voice And With SSE Stream Format Gets The Validation Message
     [Tags]    speech
+    Speech Model Should Need A Voice
     Submitting Without A Required Field Should Name It    speech    missing-voice+stream    voice
 
 Transcriptions Submit Without File And With Stream Gets The Validation Message
