@@ -59,9 +59,6 @@ KNOBS = {
     "retry_backoff_max_seconds": 2,
     "attempt_timeout_seconds": 5,
 }
-# Bifrost picks due retries up on a queue scan every 5 s; jitter is ±20 %.
-QUEUE_SCAN = 5.0
-JITTER = 1.2
 
 
 @dataclass
@@ -83,8 +80,9 @@ class WebhookLibrary:
     """Receives, verifies and checks webhook notifications from the gateway at ``BIFROST_BASE_URL``.
 
     The receiver listens on ``BIFROST_WEBHOOK_LISTEN`` (default an ephemeral loopback port) and is
-    advertised as ``BIFROST_WEBHOOK_URL`` when that is set. A notification that must not come is
-    watched for ``BIFROST_WEBHOOK_QUIET`` (default 8 s, enough for Bifrost's 5 s queue scan).
+    advertised as ``BIFROST_WEBHOOK_URL`` when that is set. ``BIFROST_WEBHOOK_QUIET`` (default 8 s:
+    the suite's 1-2 s backoff plus Bifrost's 5 s queue scan) is the longest gap between two attempts:
+    how long the suite watches for a notification that must not come, and allows for each retry.
     """
 
     ROBOT_LISTENER_API_VERSION = 3
@@ -539,12 +537,12 @@ class WebhookLibrary:
 
     # ----------------------------------------------------------------- waiting for notifications
     def _deadline(self, retries: int = 0) -> float:
-        """How long a notification may take: the poll timeout, plus backoff and queue scans per retry."""
-        backoff = sum(
-            min(KNOBS["retry_backoff_initial_seconds"] << n, KNOBS["retry_backoff_max_seconds"])
-            for n in range(retries)
-        )
-        return self.config.poll_timeout + JITTER * backoff + QUEUE_SCAN * retries
+        """How long a notification may take: the poll timeout, plus the quiet window per retry.
+
+        The quiet window is by definition the longest gap between two attempts (backoff, jitter and
+        Bifrost's queue scan), so it bounds each retry both ways.
+        """
+        return self.config.poll_timeout + self.webhooks.quiet * retries
 
     def _wait(self, job_id: str, count: int, retries: int = 0) -> list[Delivery]:
         got, reached = self.receiver.wait_for(lambda d: d.job_id == job_id, count, self._deadline(retries))

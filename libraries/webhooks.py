@@ -30,7 +30,8 @@ SECRET_PREFIX = "whsec_"
 # Standard Webhooks' default: a timestamp further than this from the receiver's clock is refused.
 TIMESTAMP_TOLERANCE = 300.0
 DEFAULT_LISTEN = "127.0.0.1:0"
-# Bifrost's queue scan runs every 5 s; a wrong retry after a 1 s backoff (±20 %) shows within 8 s.
+# The longest gap between two delivery attempts, and so how long the suite watches for one that
+# must not come: the suite's endpoints back off 1-2 s (±20 %) and Bifrost scans its queue every 5 s.
 DEFAULT_QUIET = 8.0
 SECRET_VARIABLES = ("BIFROST_WEBHOOK_SECRET", "BIFROST_ADMIN_TOKEN")
 _SECRET_PATTERN = re.compile(r"whsec_[A-Za-z0-9+/=_-]+")
