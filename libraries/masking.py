@@ -7,7 +7,13 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 # The environment variables whose values are secrets. The unknown key is added by keys.py.
-SECRET_VARIABLES = ("BIFROST_VK", "BIFROST_ALT_VK", "BIFROST_SETUP_TOKEN")
+SECRET_VARIABLES = (
+    "BIFROST_VK",
+    "BIFROST_ALT_VK",
+    "BIFROST_SETUP_TOKEN",
+    "BIFROST_ADMIN_TOKEN",
+    "BIFROST_WEBHOOK_SECRET",
+)
 VK_PREFIX = "sk-bf-"
 ELLIPSIS = "…"
 # Showing the last four characters only makes sense when they are a small part of the secret.

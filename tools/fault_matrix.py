@@ -37,7 +37,14 @@ MATRIX_ENV = {
     "BIFROST_HTTP_TIMEOUT": "1s",
 }
 # Runs known to take longest go first, so they do not set the wall time.
-SLOW_FIRST = ("poll-hang", "job-stuck", "poll-reset", "expired-served")
+SLOW_FIRST = (
+    "poll-hang",
+    "job-stuck",
+    "poll-reset",
+    "expired-served",
+    "webhook-missing",
+    "webhook-not-retried",
+)
 
 
 @dataclass(frozen=True)
