@@ -109,8 +109,8 @@ def list_faults() -> list[str]:
     return [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
 
 
-def run_suite(fault: str, out_dir: Path, suites: Iterable[str] = ("suites",)) -> RunResult:
-    run_dir = out_dir / ("clean" if fault == CLEAN else fault)
+def run_suite(fault: str, out_dir: Path, suites: Iterable[str] = ("suites",), label: str = "") -> RunResult:
+    run_dir = out_dir / (label or ("clean" if fault == CLEAN else fault))
     run_dir.mkdir(parents=True, exist_ok=True)
     gateway = [sys.executable, "-m", "fakegateway", "run"]
     if fault != CLEAN:
@@ -206,12 +206,40 @@ def run_matrix(faults: list[str], workers: int, out_dir: Path) -> tuple[list[Ver
     return verdicts, wall
 
 
+def clean_runs(count: int, workers: int, out_dir: Path) -> int:
+    """Flake hunt: the clean suite `count` times; a single failure is a defect to explain."""
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        runs = list(pool.map(lambda i: run_suite(CLEAN, out_dir, label=f"clean-{i}"), range(1, count + 1)))
+    failures = [(i, t.name) for i, r in enumerate(runs, 1) for t in r.failed]
+    errors = [(i, r.error) for i, r in enumerate(runs, 1) if r.error or not r.tests]
+    for i, name in failures:
+        print(f"run {i}: FAIL {name}")
+    for i, error in errors:
+        print(f"run {i}: run error: {error or 'no tests'}")
+    tests = sum(len(r.tests) for r in runs)
+    print(
+        f"{count} clean runs, {tests} test results, {len(failures)} failures, "
+        f"{len(errors)} run errors, {time.monotonic() - started:.0f} s"
+    )
+    return 0 if not failures and not errors else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--workers", type=int, default=6, help="suite runs at once (default 6)")
     parser.add_argument("--only", action="append", default=[], metavar="FAULT", help="run only this fault")
     parser.add_argument("--output-dir", type=Path, default=ROOT / "results" / "fault-matrix")
+    parser.add_argument(
+        "--clean-runs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of the matrix: run the clean suite N times and report any failure",
+    )
     args = parser.parse_args(argv)
+    if args.clean_runs:
+        return clean_runs(args.clean_runs, args.workers, args.output_dir)
     faults = list_faults()
     unknown = sorted(set(args.only) - set(faults))
     if unknown:
