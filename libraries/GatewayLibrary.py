@@ -25,6 +25,7 @@ from libraries.config import ENDPOINT_NAMES, Config, load_config
 from libraries.masking import Masker, secrets_from_environment
 from libraries.polling import wait_until_terminal
 from libraries.transport import Exchange, GatewayError, Transport, curl_command, file_notes, render_response
+from libraries.webhooks import load_webhook_config
 
 NIL_JOB_ID = "00000000-0000-0000-0000-000000000000"
 TTL_HEADER = "x-bf-async-job-result-ttl"
@@ -86,8 +87,10 @@ class GatewayLibrary:
         return self._transport
 
     def _check_config(self) -> None:
-        if self.config.errors:
-            message = "Invalid configuration: " + "; ".join(self.config.errors)
+        # The webhook settings are checked here too, so any bad value stops the run before a request.
+        errors = [*self.config.errors, *load_webhook_config().errors]
+        if errors:
+            message = "Invalid configuration: " + "; ".join(errors)
             # Printed at the top of the console and in the log's errors, then the run stops.
             logger.error(message)
             BuiltIn().fatal_error(message)

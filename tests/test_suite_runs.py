@@ -329,6 +329,8 @@ BAD_CONFIG = [
         {"BIFROST_VK": "sk-bf-same-0123456789", "BIFROST_ALT_VK": "sk-bf-same-0123456789"},
         "BIFROST_ALT_VK must be a different virtual key from BIFROST_VK",
     ),
+    ({"BIFROST_WEBHOOK_LISTEN": "nonsense"}, "BIFROST_WEBHOOK_LISTEN='nonsense' is not HOST:PORT"),
+    ({"BIFROST_WEBHOOK_QUIET": "later"}, "BIFROST_WEBHOOK_QUIET='later' is not a positive duration"),
 ]
 
 
