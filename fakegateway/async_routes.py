@@ -33,10 +33,25 @@ def request_id_of(request: web.Request, gateway: Gateway) -> str:
     return str(uuid4())
 
 
+# What `stream-rejected-everywhere` calls the endpoints that Bifrost gives no stream check.
+_UNCHECKED_STREAM_NOUNS = {
+    "embedding": "embeddings",
+    "image_variation": "image variations",
+    "rerank": "rerank",
+    "ocr": "ocr",
+}
+
+
 def _stream_problem(gateway: Gateway, endpoint: Endpoint, submission: Submission) -> str | None:
     fault = "speech-stream-accepted" if endpoint.request_type == "speech" else "stream-accepted"
     if gateway.faults.on(fault):
         return None
+    if (
+        endpoint.stream_message is None
+        and gateway.faults.on("stream-rejected-everywhere")
+        and contract.stream_requested(endpoint, submission.fields)
+    ):
+        return f"stream is not supported for async {_UNCHECKED_STREAM_NOUNS[endpoint.request_type]}"
     return contract.stream_problem(endpoint, submission.fields)
 
 
@@ -171,6 +186,8 @@ async def poll(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
         return error_response(404, problem, faults)
     if row.request_type != endpoint.request_type and not faults.on("wrong-type-served"):
         return error_response(404, contract.TYPE_MISMATCH, faults)
+    if faults.on("integration-jobs-separate") and row.id in gateway.integration_job_ids:
+        return error_response(404, contract.JOB_NOT_FOUND, faults)
     return send_job(gateway, _served_row(gateway, row))
 
 

@@ -55,6 +55,7 @@ FAULTS: dict[str, str] = {
     "x-api-key-ignored": "x-api-key is never read as a virtual key",
     "goog-key-ignored": "x-goog-api-key is never read as a virtual key",
     "api-key-ignored": "api-key is never read as a virtual key",
+    "vk-prefix-case-sensitive": "the sk-bf- prefix check of the non-x-bf-vk key headers is case-sensitive",
     # validation
     "stream-accepted": "stream:true (JSON) and stream=true (multipart) are accepted",
     "speech-stream-accepted": 'speech with stream_format "sse" is accepted',
@@ -65,6 +66,7 @@ FAULTS: dict[str, str] = {
     "wrong-method-200": "POST on a poll path answers 200",
     "error-envelope-missing": "4xx error bodies are plain text instead of the error envelope",
     "stream-before-validation": "the stream check runs before validation",
+    "stream-rejected-everywhere": "stream:true is also rejected on embeddings, image variations, rerank, OCR",
     # integration routes
     "integration-create-202": "integration create with x-bf-async answers 202 instead of 200",
     "integration-unknown-200": "integration retrieve of an unknown id answers 200 with a stub",
@@ -73,6 +75,7 @@ FAULTS: dict[str, str] = {
     "integration-failed-200": "integration retrieve of a failed job answers 200",
     "integration-async-any-route": "x-bf-async is honoured on /openai/v1/chat/completions",
     "integration-type-unchecked": "integration retrieve serves a job of another type",
+    "integration-jobs-separate": "async-route jobs are not retrievable on integration routes, and vice versa",
     # misbehaving transport
     "poll-hang": "polls never answer",
     "poll-html": "polls answer 200 text/html (the UI shell)",

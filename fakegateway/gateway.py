@@ -74,6 +74,8 @@ class Gateway:
         for declared in config.webhooks:
             self.webhooks.create(declared.spec, declared.secret)
         self._poll_counts: dict[str, int] = {}
+        # Jobs created on an integration route; kept only while `integration-jobs-separate` is on.
+        self.integration_job_ids: set[str] = set()
         self.stopping = asyncio.Event()
 
     @property

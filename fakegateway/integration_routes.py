@@ -170,6 +170,8 @@ def _create(
         ttl=ttl,
         request_id=request_id_of(request, gateway),
     )
+    if faults.on("integration-jobs-separate"):
+        gateway.integration_job_ids.add(row.id)
     return json_response(202 if faults.on("integration-create-202") else 200, _stub(route, row))
 
 
@@ -182,7 +184,9 @@ def _retrieve(gateway: Gateway, route: IntegrationRoute, request: web.Request, j
         return _error(gateway, route, 404, contract.JOB_NOT_FOUND)
     # Whatever the reason (key, type), the caller only learns that there is no such job.
     type_ok = row.request_type == route.request_type or faults.on("integration-type-unchecked")
-    if access_problem(gateway, row, request, integration=True) or not type_ok:
+    # The regression keeps the route's own jobs apart from those of /v1/async/responses.
+    foreign = faults.on("integration-jobs-separate") and row.id not in gateway.integration_job_ids
+    if access_problem(gateway, row, request, integration=True) or not type_ok or foreign:
         return _error(gateway, route, 404, contract.JOB_NOT_FOUND)
     if row.status == COMPLETED:
         result = None if row.response is None else _decode(row.response)

@@ -21,8 +21,11 @@ def key_id(key: str) -> str:
     return "vk-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def _prefixed(value: str | None) -> str | None:
-    if value and value[: len(VK_PREFIX)].lower() == VK_PREFIX:
+def _prefixed(value: str | None, faults: Faults) -> str | None:
+    if not value:
+        return None
+    prefix = value[: len(VK_PREFIX)]
+    if prefix == VK_PREFIX or (prefix.lower() == VK_PREFIX and not faults.on("vk-prefix-case-sensitive")):
         return value
     return None
 
@@ -39,14 +42,14 @@ def virtual_key(headers: Mapping[str, str], faults: Faults, *, poll: bool = Fals
         return direct
     scheme, _, token = headers.get("authorization", "").partition(" ")
     bearer_read = not faults.on("bearer-ignored") and not (poll and faults.on("bearer-poll-ignored"))
-    if bearer_read and scheme.lower() == "bearer" and (key := _prefixed(token.strip())):
+    if bearer_read and scheme.lower() == "bearer" and (key := _prefixed(token.strip(), faults)):
         return key
     for header, fault in (
         ("x-api-key", "x-api-key-ignored"),
         ("x-goog-api-key", "goog-key-ignored"),
         ("api-key", "api-key-ignored"),
     ):
-        if not faults.on(fault) and (key := _prefixed(headers.get(header))):
+        if not faults.on(fault) and (key := _prefixed(headers.get(header), faults)):
             return key
     return None
 

@@ -249,6 +249,19 @@ check("goog-key-ignored")(_header_format_is_a_key({"x-goog-api-key": VK}))
 check("api-key-ignored")(_header_format_is_a_key({"api-key": VK}))
 
 
+@check("vk-prefix-case-sensitive")
+def _recased_prefix(gw: RunningGateway) -> None:
+    # SK-BF-… is still a virtual key; the gateway does not know it in that case, so it is refused.
+    recased = VK[:6].upper() + VK[6:]
+    for name, value in (
+        ("Authorization", f"Bearer {recased}"),
+        ("x-api-key", recased),
+        ("x-goog-api-key", recased),
+        ("api-key", recased),
+    ):
+        assert gw.submit(headers={name: value}).status_code == 400, name
+
+
 # validation
 def _rejected(response: requests.Response, message: str) -> None:
     assert response.status_code == 400, response.status_code
@@ -261,6 +274,13 @@ def _stream(gw: RunningGateway) -> None:
     _rejected(
         gw.submit("image_edit", extra={"stream": "true"}), "stream is not supported for async image edits"
     )
+
+
+@check("stream-rejected-everywhere")
+def _stream_ignored(gw: RunningGateway) -> None:
+    for request_type in ("embedding", "rerank", "ocr"):
+        gw.submit_ok(request_type, extra={"stream": True})
+    gw.submit_ok("image_variation", extra={"stream": "true"})
 
 
 @check("speech-stream-accepted")
@@ -355,6 +375,12 @@ def _integration_any_route(gw: RunningGateway) -> None:
 @check("integration-type-unchecked")
 def _integration_type(gw: RunningGateway) -> None:
     not_found(_retrieve(gw, gw.submit_ok("chat_completion")))
+
+
+@check("integration-jobs-separate")
+def _integration_shared(gw: RunningGateway) -> None:
+    assert _retrieve(gw, gw.submit_ok("responses")).status_code == 200
+    readable(gw.poll("responses", _create(gw).json()["id"]))
 
 
 # misbehaving transport
