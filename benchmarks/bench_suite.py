@@ -39,6 +39,8 @@ SETUPS: dict[str, list[str]] = {
                                  "suites.ordering", *ROBOT_OPTIONS],
     "pabot 6, ordering groups": [*PABOT, "--testlevelsplit", "--processes", "6", "--ordering",
                                  "suites.ordering", *ROBOT_OPTIONS],
+    "pabot 8, ordering groups": [*PABOT, "--testlevelsplit", "--processes", "8", "--ordering",
+                                 "suites.ordering", *ROBOT_OPTIONS],
     "pabot 4, by suite": [*PABOT, "--processes", "4", *ROBOT_OPTIONS],
 }  # fmt: skip
 
