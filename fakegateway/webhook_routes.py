@@ -6,7 +6,9 @@ dashboard auth; the suite sends BIFROST_ADMIN_TOKEN when it is set, and the fake
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -57,11 +59,21 @@ def _shown(gateway: Gateway, endpoint: Endpoint) -> dict[str, Any]:
     return endpoint.public(expose_secret=gateway.faults.on("webhook-secret-exposed"))
 
 
-def _endpoint_or_404(request: web.Request) -> Endpoint:
-    endpoint = request.app[GATEWAY].webhooks.get(request.match_info["endpoint_id"])
-    if endpoint is None:
-        raise LookupError(f"webhook endpoint {request.match_info['endpoint_id']!r} not found")
-    return endpoint
+EndpointHandler = Callable[[web.Request, Endpoint], Awaitable[web.StreamResponse]]
+
+
+def _with_endpoint(handler: EndpointHandler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """Looks up `/api/webhooks/{endpoint_id}` once for every handler of one endpoint: 404 if unknown."""
+
+    @functools.wraps(handler)
+    async def wrapper(request: web.Request) -> web.StreamResponse:
+        endpoint_id = request.match_info["endpoint_id"]
+        endpoint = request.app[GATEWAY].webhooks.get(endpoint_id)
+        if endpoint is None:
+            return _error(request, 404, f"webhook endpoint {endpoint_id!r} not found")
+        return await handler(request, endpoint)
+
+    return wrapper
 
 
 async def create(request: web.Request) -> web.StreamResponse:
@@ -134,21 +146,15 @@ async def list_endpoints(request: web.Request) -> web.StreamResponse:
     )
 
 
-async def get_endpoint(request: web.Request) -> web.StreamResponse:
-    try:
-        endpoint = _endpoint_or_404(request)
-    except LookupError as exc:
-        return _error(request, 404, str(exc))
+@_with_endpoint
+async def get_endpoint(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     return json_response(200, {"endpoint": _shown(request.app[GATEWAY], endpoint)})
 
 
-async def replace_endpoint(request: web.Request) -> web.StreamResponse:
+@_with_endpoint
+async def replace_endpoint(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     """A full replace; a `<REDACTED>` header value keeps the stored value of that header."""
     gateway = request.app[GATEWAY]
-    try:
-        endpoint = _endpoint_or_404(request)
-    except LookupError as exc:
-        return _error(request, 404, str(exc))
     stored = dict(endpoint.spec.headers)
     if gateway.faults.on("webhook-redacted-header-stored"):
         stored = {name: REDACTED for name in stored}  # the placeholder itself gets stored
@@ -169,12 +175,9 @@ async def delete_endpoint(request: web.Request) -> web.StreamResponse:
     return json_response(200, {"message": "webhook endpoint deleted", "id": endpoint_id})
 
 
-async def deliveries(request: web.Request) -> web.StreamResponse:
+@_with_endpoint
+async def deliveries(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     gateway = request.app[GATEWAY]
-    try:
-        endpoint = _endpoint_or_404(request)
-    except LookupError as exc:
-        return _error(request, 404, str(exc))
     try:
         limit = _int_query(request.query.get("limit"), "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
         offset = _int_query(request.query.get("offset"), "offset", 0, low=0, high=2**31)
@@ -205,24 +208,18 @@ async def redeliver(request: web.Request) -> web.StreamResponse:
     return json_response(202, {"webhook_id": gateway.dispatcher.redeliver(record)})
 
 
-async def rotate_secret(request: web.Request) -> web.StreamResponse:
+@_with_endpoint
+async def rotate_secret(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     gateway = request.app[GATEWAY]
-    try:
-        endpoint = _endpoint_or_404(request)
-    except LookupError as exc:
-        return _error(request, 404, str(exc))
     if gateway.faults.on("webhook-rotation-ignored"):
         # The regression: a fresh secret is shown, but deliveries stay signed with the old one.
         return json_response(200, {"secret": new_secret()})
     return json_response(200, {"secret": gateway.webhooks.rotate(endpoint)})
 
 
-async def send_test_event(request: web.Request) -> web.StreamResponse:
+@_with_endpoint
+async def send_test_event(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     gateway = request.app[GATEWAY]
-    try:
-        endpoint = _endpoint_or_404(request)
-    except LookupError as exc:
-        return _error(request, 404, str(exc))
     try:
         body = await _json_body(request)
     except SpecError as exc:
