@@ -1,7 +1,8 @@
 """Many jobs at once: submitted together from worker threads, then polled together until done.
 
-Worker threads only send requests and return exchanges; everything that logs or raises a Robot
-failure happens in the caller's (main) thread, because Robot drops messages logged elsewhere.
+Worker threads only send requests on the shared session and return the answers (or the error
+each request raised); everything that logs or raises a Robot failure happens in the caller's
+(main) thread, because Robot drops messages logged elsewhere.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
+from requests import Response
+
 from libraries import envelope
+from libraries.core import json_or_none, label, snippet
 from libraries.endpoints import endpoint
 from libraries.polling import delays
-from libraries.transport import Exchange
 
 T = TypeVar("T")
 
@@ -28,9 +31,9 @@ class BatchJob:
 
     endpoint: str
     request_id: str
-    submit: Exchange
+    submit: Response | BaseException
     job_id: str | None = None
-    last: Exchange | None = None
+    last: Response | None = None
     polls: int = 0
 
     @property
@@ -39,7 +42,7 @@ class BatchJob:
 
     @property
     def body(self) -> dict[str, Any]:
-        value = self.last.json_or_none() if self.last is not None else None
+        value = json_or_none(self.last) if self.last is not None else None
         return value if isinstance(value, dict) else {}
 
     @property
@@ -74,16 +77,17 @@ def request_ids(count: int) -> list[str]:
     return [f"acceptance-batch-{run}-{index:03d}" for index in range(count)]
 
 
-def all_at_once(calls: Sequence[Callable[[], T]], workers: int) -> list[T]:
-    """Runs every call on its own worker (up to `workers` at a time); results in call order."""
+def all_at_once(calls: Sequence[Callable[[], T]], workers: int) -> list[T | BaseException]:
+    """Runs every call on its own worker (up to `workers` at a time); results (or the exception a
+    call raised) in call order."""
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(calls)))) as pool:
         futures = [pool.submit(call) for call in calls]
-        return [future.result() for future in futures]
+        return [future.exception() or future.result() for future in futures]
 
 
 def poll_until_terminal(
     jobs: Sequence[BatchJob],
-    poll: Callable[[BatchJob], Exchange],
+    poll: Callable[[BatchJob], Response],
     *,
     timeout: float,
     interval: float,
@@ -105,18 +109,19 @@ def poll_until_terminal(
         answers = all_at_once([partial(poll, job) for job in waiting], workers)
         still: list[BatchJob] = []
         for job, exchange in zip(waiting, answers, strict=True):
-            job.last = exchange
             job.polls += 1
-            if exchange.error or not isinstance(exchange.json_or_none(), dict):
-                problems.append(
-                    f"{exchange.label} → {exchange.error or exchange.status}: {exchange.snippet()}"
-                )
+            if isinstance(exchange, BaseException):
+                problems.append(str(exchange))
+                continue
+            job.last = exchange
+            if not isinstance(json_or_none(exchange), dict):
+                problems.append(f"{label(exchange)} → {exchange.status_code}: {snippet(exchange)}")
                 continue
             status = job.body.get("status")
             if status in envelope.TERMINAL:
                 continue
-            if status not in envelope.IN_FLIGHT or exchange.status != 202:
-                problems.append(f"{exchange.label} answered {exchange.status} with status {status!r}")
+            if status not in envelope.IN_FLIGHT or exchange.status_code != 202:
+                problems.append(f"{label(exchange)} answered {exchange.status_code} with status {status!r}")
                 continue
             still.append(job)
         waiting = still
@@ -128,18 +133,18 @@ def poll_until_terminal(
     return problems
 
 
-def own_job_problem(job: BatchJob, exchange: Exchange) -> str | None:
+def own_job_problem(job: BatchJob, exchange: Response | BaseException) -> str | None:
     """Why a poll of `job` did not return that job (another id or request id), or None."""
-    if exchange.error:
-        return f"{exchange.label} → {exchange.error}"
-    body = exchange.json_or_none()
+    if isinstance(exchange, BaseException):
+        return str(exchange)
+    body = json_or_none(exchange)
     if not isinstance(body, dict):
-        return f"{exchange.label} answered {exchange.status} with {exchange.snippet()}"
+        return f"{label(exchange)} answered {exchange.status_code} with {snippet(exchange)}"
     # The id is the job's identity. request_id is not compared: whether a poll answers with the
     # submit's request id or its own is not confirmed for every Bifrost build.
     if body.get("id") != job.job_id:
-        return f"{exchange.label} returned job {body.get('id')!r} instead of {job.job_id!r}"
-    if body.get("status") not in envelope.TERMINAL or exchange.status != 200:
+        return f"{label(exchange)} returned job {body.get('id')!r} instead of {job.job_id!r}"
+    if body.get("status") not in envelope.TERMINAL or exchange.status_code != 200:
         status = body.get("status")
-        return f"{exchange.label} answered {exchange.status} with status {status!r} for a finished job"
+        return f"{label(exchange)} answered {exchange.status_code} with status {status!r} for a finished job"
     return None

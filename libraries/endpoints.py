@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from libraries.config import Config
+from variables import Config
 
 MEDIA = Path(__file__).resolve().parent / "media"
 SPEECH_SAMPLE = MEDIA / "sample.mp3"
@@ -324,3 +324,18 @@ def anthropic_body(model: str, stream: bool = False) -> dict[str, Any]:
 def chat_body(model: str) -> dict[str, Any]:
     """An OpenAI chat request, for integration routes that have no async support."""
     return {"model": model, "messages": [{"role": "user", "content": PROMPT}], "max_tokens": 10}
+
+
+def request_arguments(body: Payload) -> dict[str, Any]:
+    """RequestsLibrary's arguments for a body: `json=`, raw `data=` with its type, or `files=`.
+
+    Form fields go in `files=` as parts without a filename, so a form without a file is still
+    multipart, as the gateway's multipart routes expect.
+    """
+    if body.json is not None:
+        return {"json": body.json}
+    if body.raw is not None:
+        return {"data": body.raw, "headers": {"Content-Type": body.raw_content_type}}
+    files: dict[str, Any] = {name: (None, value) for name, value in (body.fields or {}).items()}
+    files.update({part.field: (part.filename, part.data, part.content_type) for part in body.files})
+    return {"files": files}

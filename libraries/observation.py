@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from requests import Response
+
 from libraries import envelope
+from libraries.core import GatewayError, json_object, json_or_none, label
 from libraries.polling import delays
-from libraries.transport import Exchange, GatewayError
 
 AFTER_TERMINAL_POLLS = 3
 AFTER_TERMINAL_GAP = 0.05  # seconds between the extra polls of a finished job
@@ -32,8 +34,8 @@ class Observation:
     """The submit answer of one job and every poll the suite made of it, in order."""
 
     job_id: str
-    submit: Exchange
-    polls: list[Exchange] = field(default_factory=list)
+    submit: Response
+    polls: list[Response] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return f"<job {self.job_id}: {len(self.polls)} polls, statuses {' → '.join(self.statuses())}>"
@@ -41,13 +43,13 @@ class Observation:
     __str__ = __repr__
 
     def bodies(self) -> list[dict[str, Any]]:
-        return [poll.json_object() for poll in self.polls]
+        return [json_object(poll) for poll in self.polls]
 
     def statuses(self) -> list[str]:
         seen: list[str] = []
         for poll in self.polls:
-            body = poll.json_or_none()
-            status = str(body.get("status")) if isinstance(body, dict) else f"HTTP {poll.status}"
+            body = json_or_none(poll)
+            status = str(body.get("status")) if isinstance(body, dict) else f"HTTP {poll.status_code}"
             if not seen or seen[-1] != status:
                 seen.append(status)
         return seen
@@ -58,17 +60,17 @@ class Observation:
                 return index
         raise AssertionError(f"job {self.job_id} was never seen terminal: {' → '.join(self.statuses())}")
 
-    def in_flight_polls(self) -> list[Exchange]:
+    def in_flight_polls(self) -> list[Response]:
         return self.polls[: self.first_terminal()]
 
-    def terminal_polls(self) -> list[Exchange]:
+    def terminal_polls(self) -> list[Response]:
         return self.polls[self.first_terminal() :]
 
 
 def observe(
-    poll: Callable[[], Exchange],
+    poll: Callable[[], Response],
     job_id: str,
-    submit: Exchange,
+    submit: Response,
     *,
     timeout: float,
     interval: float,
@@ -88,9 +90,7 @@ def observe(
         sleep(AFTER_TERMINAL_GAP if extra > 0 else max(0.0, min(next_delay(), deadline - clock())))
         exchange = poll()
         observation.polls.append(exchange)
-        if exchange.error:
-            raise GatewayError(f"while watching job {job_id}: {exchange.label} → {exchange.error}")
-        status = exchange.json_object().get("status")
+        status = json_object(exchange).get("status")
         if extra > 0:
             extra -= 1
         elif extra < 0 and status in envelope.TERMINAL:
@@ -104,7 +104,7 @@ def observe(
 
 def _where(observation: Observation, index: int) -> str:
     poll = observation.polls[index]
-    return f"poll {index + 1} of {len(observation.polls)} ({poll.label} → {poll.status})"
+    return f"poll {index + 1} of {len(observation.polls)} ({label(poll)} → {poll.status_code})"
 
 
 def check_in_flight(observation: Observation) -> int:
@@ -114,14 +114,16 @@ def check_in_flight(observation: Observation) -> int:
     """
     in_flight = observation.in_flight_polls()
     for index, poll in enumerate(in_flight):
-        body = poll.json_object()
+        body = json_object(poll)
         where = _where(observation, index)
         if body.get("status") not in envelope.IN_FLIGHT:
             raise AssertionError(
                 f"{where}: status should be pending or processing, got {body.get('status')!r}"
             )
-        if poll.status != 202:
-            raise AssertionError(f"{where}: a {body.get('status')} job should answer 202, not {poll.status}")
+        if poll.status_code != 202:
+            raise AssertionError(
+                f"{where}: a {body.get('status')} job should answer 202, not {poll.status_code}"
+            )
         present = [name for name in TERMINAL_FIELDS if body.get(name) not in (None, "", 0)]
         if present:
             raise AssertionError(
@@ -133,7 +135,7 @@ def check_in_flight(observation: Observation) -> int:
 
 def check_identity(observation: Observation) -> None:
     """Same id and created_at on every poll; completion times fixed once set and after created_at."""
-    submitted = observation.submit.json_object()
+    submitted = json_object(observation.submit)
     first_created: Any = None
     times: dict[str, Any] = {}
     for index, body in enumerate(observation.bodies()):
@@ -192,14 +194,15 @@ def check_terminal_repeats(observation: Observation) -> None:
     if len(polls) < 2:
         raise AssertionError(f"job {observation.job_id}: only {len(polls)} poll after it ended; need two")
     offset = len(observation.polls) - len(polls)
-    first = _without_per_request_fields(polls[0].json_object())
+    first = _without_per_request_fields(json_object(polls[0]))
     for number, poll in enumerate(polls[1:], start=offset + 1):
-        body = _without_per_request_fields(poll.json_object())
-        if poll.status != polls[0].status or body != first:
+        body = _without_per_request_fields(json_object(poll))
+        if poll.status_code != polls[0].status_code or body != first:
             changed = sorted(k for k in set(first) | set(body) if first.get(k) != body.get(k))
             raise AssertionError(
                 f"{_where(observation, number)}: differs from the first poll after the job ended"
-                f" (HTTP {polls[0].status} → {poll.status}; fields changed: {', '.join(changed) or 'none'})"
+                f" (HTTP {polls[0].status_code} → {poll.status_code};"
+                f" fields changed: {', '.join(changed) or 'none'})"
             )
 
 
@@ -214,10 +217,9 @@ def is_json_content_type(content_type: str) -> bool:
 
 def check_json_content_type(observation: Observation) -> None:
     """The submit answer and every poll say Content-Type: application/json."""
-    for label, exchange in [("submit", observation.submit)] + [
+    for where, exchange in [("submit", observation.submit)] + [
         (_where(observation, i), poll) for i, poll in enumerate(observation.polls)
     ]:
-        if not is_json_content_type(exchange.content_type):
-            raise AssertionError(
-                f"{label}: Content-Type is {exchange.content_type!r}, expected application/json"
-            )
+        kind = exchange.headers.get("Content-Type", "")
+        if not is_json_content_type(kind):
+            raise AssertionError(f"{where}: Content-Type is {kind!r}, expected application/json")

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from requests import Response
+
+from libraries.core import GatewayError, json_object, label, received_at, snippet
 from libraries.envelope import IN_FLIGHT, TERMINAL
-from libraries.transport import Exchange, GatewayError
 
 FIRST_POLL = 0.05  # a fast gateway finishes most jobs within this
 FLOOR = 0.02  # never poll faster than this, whatever the configured interval
@@ -55,7 +57,7 @@ def delays(interval: float, first: float = FIRST_POLL, floor: float = FLOOR) -> 
 
 
 def wait_until_terminal(
-    poll: Callable[[], Exchange],
+    poll: Callable[[], Response],
     *,
     job: str,
     timeout: float,
@@ -63,8 +65,8 @@ def wait_until_terminal(
     started: float | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
-    on_poll: Callable[[Exchange], None] | None = None,
-) -> tuple[dict[str, Any], Exchange, Journey]:
+    on_poll: Callable[[Response], None] | None = None,
+) -> tuple[dict[str, Any], Response, Journey]:
     """Poll until completed/failed; fail at once on anything a correct gateway never sends.
 
     A non-terminal poll must answer 202 (as upstream requires); a terminal envelope is returned
@@ -79,23 +81,22 @@ def wait_until_terminal(
         exchange = poll()
         if on_poll is not None:
             on_poll(exchange)
-        if exchange.error:
-            raise GatewayError(f"while waiting for {job}: {exchange.label} → {exchange.error}")
-        envelope = exchange.json_object()
+        envelope = json_object(exchange)
         status = envelope.get("status")
-        journey.polls.append((exchange.status, str(status)))
-        journey.finished = exchange.received_at or clock()
+        journey.polls.append((exchange.status_code, str(status)))
+        journey.finished = received_at(exchange)
         if status in TERMINAL:
             return envelope, exchange, journey
         if status not in IN_FLIGHT:
             what = f"status {status!r}" if status is not None else "no job status"
             raise GatewayError(
-                f"while waiting for {job}: {exchange.label} answered {exchange.status} with {what}:"
-                f" {exchange.snippet()}"
+                f"while waiting for {job}: {label(exchange)} answered {exchange.status_code} with {what}:"
+                f" {snippet(exchange)}"
             )
-        if exchange.status != 202:
+        if exchange.status_code != 202:
             raise GatewayError(
-                f"while waiting for {job}: {exchange.label} answered {exchange.status} for a {status} job"
+                f"while waiting for {job}: {label(exchange)} answered {exchange.status_code}"
+                f" for a {status} job"
                 " (a job still in flight must answer 202)"
             )
         if clock() >= deadline:

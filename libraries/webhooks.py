@@ -23,8 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from libraries.config import parse_duration
 from libraries.masking import Masker
+from variables import parse_duration
 
 SECRET_PREFIX = "whsec_"
 # Standard Webhooks' default: a timestamp further than this from the receiver's clock is refused.
@@ -34,6 +34,12 @@ DEFAULT_LISTEN = "127.0.0.1:0"
 # must not come: the suite's endpoints back off 1-2 s (±20 %) and Bifrost scans its queue every 5 s.
 DEFAULT_QUIET = 8.0
 SECRET_VARIABLES = ("BIFROST_WEBHOOK_SECRET", "BIFROST_ADMIN_TOKEN")
+WEBHOOK_VARIABLES = (
+    "BIFROST_WEBHOOK_LISTEN",
+    "BIFROST_WEBHOOK_URL",
+    "BIFROST_WEBHOOK_NAME",
+    "BIFROST_WEBHOOK_QUIET",
+)
 _SECRET_PATTERN = re.compile(r"whsec_[A-Za-z0-9+/=_-]+")
 MAX_BODY = 8 * 1024 * 1024
 

@@ -9,4 +9,8 @@ Documentation    Acceptance tests for Bifrost's async inference API (/v1/async/*
 Resource         resources/run.resource
 
 Suite Setup      Prepare The Run
+Test Setup       Prepare The Test
+Test Teardown    Finish The Test
 Test Timeout     ${TEST_TIMEOUT}
+
+Name             Bifrost Async Inference

@@ -4,47 +4,52 @@ Documentation    Virtual-key scoping: unknown keys are refused, scoped jobs are 
 ...              x-bf-vk (upstream auth_test.go; all on the chat-completions endpoint).
 
 Resource         resources/run.resource
-Resource         resources/jobs.resource
+Resource         resources/keys.resource
 
-Test Setup       Prepare The Test
-Test Teardown    Finish The Test
+Test Template    A Chat Job Polled By Another Key Should Be
 
 Test Tags        auth    chat-completions
 
 
-*** Test Cases ***
+*** Test Cases ***    SUBMITTER    POLLER       KEY_FORMAT        VISIBILITY
 Submit With An Unknown Virtual Key Returns 400
     [Documentation]    Runs only with BIFROST_VK set, taken as the sign that the gateway has virtual keys.
     [Tags]    requires-vk
-    Submitting With An Unknown Key Should Return 400
-
+    [Template]    NONE
+    ${job}=    Submit Job    chat-completions    key=unknown
+    Response Should Be An Error With Status    ${job}    400
 VK-Scoped Job Polled With The Same Key Succeeds
     [Tags]    requires-vk
-    The Job Should Be Visible To The Poller    primary    primary
-
+                      primary      primary      x-bf-vk           visible
 VK-Scoped Job Polled With A Different Key Returns 404
     [Tags]    requires-vk    requires-alt-vk
-    The Job Should Be Hidden From The Poller    primary    alternate
-
+                      primary      alternate    x-bf-vk           hidden
 VK-Scoped Job Polled Without A Key Returns 404
     [Tags]    requires-vk
-    The Job Should Be Hidden From The Poller    primary    none
-
+                      primary      none         x-bf-vk           hidden
 Public Job Polled Anonymously Succeeds
-    The Job Should Be Visible To The Poller    none    none
-
+                      none         none         x-bf-vk           visible
 Public Job Polled With A Virtual Key Succeeds
     [Tags]    requires-vk
-    The Job Should Be Visible To The Poller    none    primary
-
+                      none         primary      x-bf-vk           visible
 Bearer Virtual Key Job Polled With The Same Key Succeeds
     [Tags]    requires-vk
-    The Job Should Be Visible To The Poller    primary    primary    key_format=bearer
-
+                      primary      primary      bearer            visible
 X-Api-Key Virtual Key Job Polled With The Same Key Succeeds
     [Tags]    requires-vk
-    The Job Should Be Visible To The Poller    primary    primary    key_format=x-api-key
-
+                      primary      primary      x-api-key         visible
 X-Goog-Api-Key Virtual Key Job Polled With The Same Key Succeeds
     [Tags]    requires-vk
-    The Job Should Be Visible To The Poller    primary    primary    key_format=x-goog-api-key
+                      primary      primary      x-goog-api-key    visible
+
+
+*** Keywords ***
+A Chat Job Polled By Another Key Should Be
+    [Documentation]    A chat job submitted with the ``submitter`` key, polled once with the ``poller``
+    ...    key (both in ``key_format``): ``visible`` answers 200/202 with the job, ``hidden`` 404.
+    [Arguments]    ${submitter}    ${poller}    ${key_format}    ${visibility}
+    IF    $visibility == 'visible'
+        The Job Should Be Visible To The Poller    ${submitter}    ${poller}    ${key_format}
+    ELSE
+        The Job Should Be Hidden From The Poller    ${submitter}    ${poller}
+    END

@@ -1,22 +1,32 @@
 *** Settings ***
-Documentation    Expiry without trusting clocks: measured on the suite's monotonic clock from the moment
-...              it sees the job end, a job with ASYNC_EXPIRY_TTL is served well inside the TTL and gone
-...              (404) once the TTL has passed, for a public and for a key-scoped job.
+Documentation    Expiry on the suite's own clock: a job is served right after it ends and gone once its TTL has
+...              passed (ASYNC_EXPIRY_TTL), public or key-scoped.
 
 Resource         resources/run.resource
-Resource         resources/extended.resource
+Resource         resources/jobs.resource
 
-Test Setup       Prepare The Test
-Test Teardown    Finish The Test
+Test Template    A Job Should Be Served Inside Its TTL And Gone After It
 
 Test Tags        extended    ttl    chat-completions    slow
 
 
-*** Test Cases ***
+*** Test Cases ***    KEY
 Public Job Is Served Inside Its TTL And Gone After It
     [Tags]    global
-    A Job Should Be Served Inside Its TTL And Gone After It    none
-
+                      none
 Key-Scoped Job Is Served Inside Its TTL And Gone After It
     [Tags]    requires-vk
-    A Job Should Be Served Inside Its TTL And Gone After It    primary
+                      primary
+
+
+*** Keywords ***
+A Job Should Be Served Inside Its TTL And Gone After It
+    [Documentation]    A poll right after the job ended answers 200 with the job; from TTL seconds
+    ...    after it ended (monotonic clock), polls answer 404.
+    [Arguments]    ${key}
+    ${job}=    Run Job To The End    chat-completions    ${key}    ttl=${ASYNC_EXPIRY_TTL}
+    ${response}=    Poll Job Once    ${job}
+    Answer Should Come Well Inside The TTL    ${response}    ${job}    ${ASYNC_EXPIRY_TTL}
+    Response Status Should Be    ${response}    200
+    Poll Answer Should Match The Job State    ${response}    ${job}
+    Job Should Be Gone Once Its TTL Has Passed    ${job}    ${ASYNC_EXPIRY_TTL}

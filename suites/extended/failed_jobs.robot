@@ -1,13 +1,10 @@
 *** Settings ***
-Documentation    Jobs whose provider call fails (ASYNC_FAILING_MODEL; ASYNC_FAILING_STATUS names the
-...              provider's status when known): what the poll reports, and what the integration route
-...              answers for them.
+Documentation    The failure path (ASYNC_FAILING_MODEL): a job the provider rejects ends failed with the
+...              provider's status code and error, on the async route and on the integration route.
 
 Resource         resources/run.resource
-Resource         resources/extended.resource
-
-Test Setup       Prepare The Test
-Test Teardown    Finish The Test
+Resource         resources/jobs.resource
+Resource         resources/integration.resource
 
 Test Tags        extended    requires-failing-model    global
 
@@ -20,3 +17,17 @@ Failed Chat Completions Job Reports The Provider Error
 Failed Job Retrieved On The Integration Route Answers With Its Error Status
     [Tags]    integration    responses
     A Failed Job Retrieved On The Integration Route Should Answer With Its Error Status
+
+
+*** Keywords ***
+A Failed Chat Job Should Report The Provider Error
+    [Documentation]    The job ends failed, polled with 200, with the provider's status code and an error.
+    ${job}=    Run Job To The End    chat-completions    model=${ASYNC_FAILING_MODEL}
+    Failed Job Should Report The Provider Error    ${job}
+
+A Failed Job Retrieved On The Integration Route Should Answer With Its Error Status
+    [Documentation]    A failed Responses job retrieved with x-bf-async-id answers with its status_code.
+    ${job}=    Create Accepted Integration Job    model=${ASYNC_FAILING_MODEL}
+    Wait Until Job Is Terminal    ${job}
+    ${retrieved}=    Retrieve Integration Job    ${job}
+    Retrieve Should Answer With The Job Error Status    ${retrieved}    ${job}

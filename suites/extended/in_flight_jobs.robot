@@ -1,13 +1,8 @@
 *** Settings ***
-Documentation    A job seen while its provider call is still running (ASYNC_SLOW_MODEL): polls answer 202
-...              with an in-flight envelope until the job completes. Faults that show only in flight are
-...              caught here, never by racing a fast job.
+Documentation    A slow job (ASYNC_SLOW_MODEL) is seen in flight: 202 without terminal fields until it completes.
 
 Resource         resources/run.resource
-Resource         resources/extended.resource
-
-Test Setup       Prepare The Test
-Test Teardown    Finish The Test
+Resource         resources/jobs.resource
 
 Test Tags        extended    lifecycle    chat-completions    global    requires-slow-model
 
@@ -15,3 +10,11 @@ Test Tags        extended    lifecycle    chat-completions    global    requires
 *** Test Cases ***
 Slow Job Answers 202 Without Terminal Fields Until It Completes
     A Slow Job Should Be Seen In Flight Until It Completes
+
+
+*** Keywords ***
+A Slow Job Should Be Seen In Flight Until It Completes
+    [Documentation]    Every poll before the end answers 202 without terminal fields; then it completes.
+    ${watched}=    Watch A Job    chat-completions    ${ASYNC_SLOW_MODEL}
+    In-Flight Polls Should Answer 202 Without Terminal Fields    ${watched}
+    Observed Job Should Have Completed    ${watched}

@@ -1,13 +1,10 @@
 *** Settings ***
-Documentation    The x-bf-async headers beyond upstream: the Anthropic Messages route
-...              (BIFROST_ANTHROPIC_PATH), jobs shared between /v1/async/responses and the OpenAI
-...              Responses route, routes without async support, wrong-type and expired jobs.
+Documentation    Both integration routes: expiry on the integration route, the Anthropic Messages route
+...              (BIFROST_ANTHROPIC_PATH), and retrieval across the async and integration routes.
 
 Resource         resources/run.resource
-Resource         resources/extended.resource
-
-Test Setup       Prepare The Test
-Test Teardown    Finish The Test
+Resource         resources/jobs.resource
+Resource         resources/integration.resource
 
 Test Tags        extended    integration    global
 
@@ -43,3 +40,54 @@ Async Create On The OpenAI Chat Completions Route Is Refused
 Chat Completions Job Retrieved On The Responses Integration Route Returns 404
     [Tags]    chat-completions
     A Chat Job Retrieved On The Responses Integration Route Should Return 404
+
+
+*** Keywords ***
+An Expired Job Retrieved On The Integration Route Should Return 4xx
+    [Documentation]    With ASYNC_EXPIRY_TTL, the retrieve answers a 4xx within the TTL plus 10 s.
+    ${job}=    Create Accepted Integration Job    ttl=${ASYNC_EXPIRY_TTL}
+    Wait Until Integration Job Has Expired    ${job}    ${ASYNC_EXPIRY_TTL}
+
+An Anthropic Async Create Should Return 200 With A Job Id
+    [Documentation]    A create with x-bf-async on the Anthropic route answers 200 with a UUID-shaped id.
+    Create Accepted Integration Job    route=anthropic
+
+An Anthropic Async Retrieve Should Return 200
+    [Documentation]    Retrieving a fresh Anthropic-route job answers 200.
+    ${job}=    Create Accepted Integration Job    route=anthropic
+    ${retrieved}=    Retrieve Integration Job    ${job}
+    Response Status Should Be    ${retrieved}    200
+
+Retrieving An Unknown Job On The Anthropic Route Should Return 404
+    [Documentation]    x-bf-async-id with the all-zero UUID on the Anthropic route answers 404.
+    ${nil}=    Nil Job Id
+    ${response}=    Retrieve Integration Job Id    ${nil}    route=anthropic
+    Response Status Should Be    ${response}    404
+
+An Anthropic Async Create With Stream Should Be Rejected
+    [Documentation]    stream: true with x-bf-async on the Anthropic route answers a 4xx.
+    ${job}=    Create Integration Job    route=anthropic    stream=${True}
+    Response Status Should Be    ${job}    4xx
+
+A Job Submitted On The Async Route Should Be Retrievable On The Integration Route
+    [Documentation]    A /v1/async/responses job answers 200 on the integration route.
+    ${job}=    Submit Accepted Job    responses
+    ${response}=    Retrieve Integration Job    ${job}    route=responses
+    Response Status Should Be    ${response}    200
+
+A Job Created On The Integration Route Should Be Pollable On The Async Route
+    [Documentation]    An integration-created job answers on /v1/async/responses by its state.
+    ${job}=    Create Accepted Integration Job
+    ${response}=    Poll Job Once    ${job}
+    Poll Answer Should Match The Job State    ${response}    ${job}
+
+An Async Create On A Route Without Async Support Should Be Refused
+    [Documentation]    x-bf-async on the OpenAI chat route is refused: a 4xx (or 500 on older builds).
+    ${job}=    Create Integration Job    route=openai-chat
+    Response Status Should Be    ${job}    4xx    500
+
+A Chat Job Retrieved On The Responses Integration Route Should Return 404
+    [Documentation]    A chat-completions job is not served on the Responses integration route.
+    ${job}=    Submit Accepted Job    chat-completions
+    ${response}=    Retrieve Integration Job    ${job}    route=responses
+    Response Status Should Be    ${response}    404

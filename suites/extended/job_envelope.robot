@@ -1,12 +1,9 @@
 *** Settings ***
-Documentation    What stays true of a job's envelope across every poll (id, created_at, status order,
-...              identical answers once finished, JSON content type), and the request id echo.
+Documentation    Envelope invariants across polls: identity and times fixed, status never backwards, finished
+...              jobs answer the same envelope, every answer is JSON, and x-request-id is echoed.
 
 Resource         resources/run.resource
-Resource         resources/extended.resource
-
-Test Setup       Prepare The Test
-Test Teardown    Finish The Test
+Resource         resources/jobs.resource
 
 Test Tags        extended    chat-completions    global
 
@@ -36,3 +33,11 @@ Every Answer About A Job Is JSON
 Submit Echoes The Sent X-Request-Id As The Request Id
     [Tags]    submit
     Submit Should Echo The Request Id
+
+
+*** Keywords ***
+Submit Should Echo The Request Id
+    [Documentation]    A submit with a fresh x-request-id answers 202 with that request_id.
+    ${request_id}=    Unique Request Id
+    ${job}=    Submit Job    chat-completions    request_id=${request_id}
+    Submit Answer Should Echo The Request Id    ${job}    ${request_id}

@@ -1,28 +1,50 @@
 *** Settings ***
-Documentation    A job is found only on the poll path of its own type, and job ids the gateway never
-...              issued (not a UUID, overlong, URL-encoded) answer 404, never a 5xx.
+Documentation    Job ids: each job is found only on its own type's poll path, and odd ids answer 404.
 
 Resource         resources/run.resource
-Resource         resources/extended.resource
+Resource         resources/jobs.resource
+Library          String
 
-Test Setup       Prepare The Test
-Test Teardown    Finish The Test
+Test Template    Polling An Odd Job Id Should Return 404
 
 Test Tags        extended    lifecycle    global
 
 
-*** Test Cases ***
+*** Test Cases ***    KIND
 Each Job Is Found Only On The Poll Path Of Its Own Type
+    [Template]    NONE
     Jobs Should Be Served Only On The Poll Path Of Their Type
-
 Polling A Job Id That Is Not A UUID Returns 404
     [Tags]    chat-completions
-    Polling An Odd Job Id Should Return 404    not-a-uuid
-
+                      not-a-uuid
 Polling An Overlong Job Id Returns 404
     [Tags]    chat-completions
-    Polling An Odd Job Id Should Return 404    overlong
-
+                      overlong
 Polling A URL-Encoded Job Id Returns 404
     [Tags]    chat-completions
-    Polling An Odd Job Id Should Return 404    url-encoded
+                      url-encoded
+
+
+*** Keywords ***
+Polling An Odd Job Id Should Return 404
+    [Documentation]    An odd job id (not a UUID, overlong, URL-encoded) on the chat poll path answers 404.
+    [Arguments]    ${kind}
+    ${job_id}=    Odd Job Id    ${kind}
+    ${response}=    Poll Job Id Once    chat-completions    ${job_id}
+    Response Should Be An Error With Status    ${response}    404
+
+Jobs Should Be Served Only On The Poll Path Of Their Type
+    [Documentation]    One job per endpoint under test, each polled on every poll path: 404 with the
+    ...    error envelope on the others, 200/202 with the job on its own.
+    @{endpoints}=    Split String    ${ASYNC_ENDPOINTS}    ,
+    FOR    ${owner}    IN    @{endpoints}
+        ${job}=    Submit Accepted Job    ${owner}
+        FOR    ${path}    IN    @{endpoints}
+            ${response}=    Poll Job Once    ${job}    endpoint=${path}
+            IF    $path == $owner
+                Poll Answer Should Match The Job State    ${response}    ${job}
+            ELSE
+                Response Should Be An Error With Status    ${response}    404
+            END
+        END
+    END

@@ -1,102 +1,81 @@
 *** Settings ***
-Documentation    Virtual keys in every header format (Authorization: Bearer, x-api-key, x-goog-api-key,
-...              api-key) scope a job exactly like x-bf-vk; unknown keys see no scoped job, are ignored
-...              for public jobs, and are refused at submit on every endpoint.
+Documentation    Virtual keys in every header format (Authorization: Bearer, x-api-key, x-goog-api-key, api-key)
+...              scope a job exactly like x-bf-vk; unknown keys see no scoped job and are ignored for public jobs.
 
 Resource         resources/run.resource
-Resource         resources/extended.resource
+Resource         resources/keys.resource
 
-Test Setup       Prepare The Test
-Test Teardown    Finish The Test
+Test Template    A Job Submitted With The Key In This Format Should Be
 
-Test Tags        extended    auth
+Test Tags        extended    auth    chat-completions
 
 
-*** Test Cases ***
+*** Test Cases ***    KEY_FORMAT        SCOPE
 Job Submitted With A Bearer Key Is Hidden Anonymously And Visible As X-Bf-Vk
-    [Tags]    chat-completions    requires-vk
-    A Job Submitted With The Key In This Format Should Be Scoped To It    bearer
-
+    [Tags]    requires-vk
+                      bearer            scoped to it
 Job Submitted With An X-Api-Key Key Is Hidden Anonymously And Visible As X-Bf-Vk
-    [Tags]    chat-completions    requires-vk
-    A Job Submitted With The Key In This Format Should Be Scoped To It    x-api-key
-
+    [Tags]    requires-vk
+                      x-api-key         scoped to it
 Job Submitted With An X-Goog-Api-Key Key Is Hidden Anonymously And Visible As X-Bf-Vk
-    [Tags]    chat-completions    requires-vk
-    A Job Submitted With The Key In This Format Should Be Scoped To It    x-goog-api-key
-
+    [Tags]    requires-vk
+                      x-goog-api-key    scoped to it
 Job Submitted With An Api-Key Key Is Hidden Anonymously And Visible As X-Bf-Vk
-    [Tags]    chat-completions    requires-vk
-    A Job Submitted With The Key In This Format Should Be Scoped To It    api-key
-
+    [Tags]    requires-vk
+                      api-key           scoped to it
 Job Submitted With A Bearer Key Is Hidden From The Other Key As Bearer
-    [Tags]    chat-completions    requires-vk    requires-alt-vk
-    A Job Submitted With The Key In This Format Should Be Hidden From The Other Key    bearer
-
+    [Tags]    requires-vk    requires-alt-vk
+                      bearer            hidden from the other key
 Job Submitted With An X-Api-Key Key Is Hidden From The Other Key As X-Api-Key
-    [Tags]    chat-completions    requires-vk    requires-alt-vk
-    A Job Submitted With The Key In This Format Should Be Hidden From The Other Key    x-api-key
-
+    [Tags]    requires-vk    requires-alt-vk
+                      x-api-key         hidden from the other key
 Job Submitted With An X-Goog-Api-Key Key Is Hidden From The Other Key As X-Goog-Api-Key
-    [Tags]    chat-completions    requires-vk    requires-alt-vk
-    A Job Submitted With The Key In This Format Should Be Hidden From The Other Key    x-goog-api-key
-
+    [Tags]    requires-vk    requires-alt-vk
+                      x-goog-api-key    hidden from the other key
 Job Submitted With An Api-Key Key Is Hidden From The Other Key As Api-Key
-    [Tags]    chat-completions    requires-vk    requires-alt-vk
-    A Job Submitted With The Key In This Format Should Be Hidden From The Other Key    api-key
-
+    [Tags]    requires-vk    requires-alt-vk
+                      api-key           hidden from the other key
 Bearer Key With Its Prefix In The Other Letter Case Is Still Read As A Virtual Key
-    [Tags]    chat-completions    requires-vk
+    [Tags]    requires-vk
+    [Template]    NONE
     A Bearer Key With Its Prefix In The Other Case Should Be Read As A Virtual Key
-
 Key-Scoped Job Polled With An Unknown Key Returns 404
-    [Tags]    chat-completions    requires-vk
+    [Tags]    requires-vk
+    [Template]    NONE
     A Scoped Job Polled With An Unknown Key Should Return 404
-
 Public Job Polled With An Unknown Key Is Served
-    [Tags]    chat-completions
+    [Template]    NONE
     A Public Job Polled With An Unknown Key Should Be Served
 
-Text Completions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    text-completions    requires-vk
-    Submitting With An Unknown Key Should Be Refused    text-completions
 
-Chat Completions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    chat-completions    requires-vk
-    Submitting With An Unknown Key Should Be Refused    chat-completions
+*** Keywords ***
+A Job Submitted With The Key In This Format Should Be
+    [Documentation]    ``scoped to it``: hidden anonymously (404), visible with the same key as x-bf-vk;
+    ...    ``hidden from the other key``: the alternate key in the same format gets 404.
+    [Arguments]    ${key_format}    ${scope}
+    IF    $scope == 'scoped to it'
+        ${job}=    Submit Accepted Job    chat-completions    primary    ${key_format}
+        ${anonymous}=    Poll Job Once    ${job}    key=none
+        Response Should Be An Error With Status    ${anonymous}    404
+        ${same_key}=    Poll Job Once    ${job}    key=primary    key_format=x-bf-vk
+        Poll Answer Should Match The Job State    ${same_key}    ${job}
+    ELSE
+        The Job Should Be Hidden From The Poller    primary    alternate    ${key_format}
+    END
 
-Responses Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    responses    requires-vk
-    Submitting With An Unknown Key Should Be Refused    responses
+A Bearer Key With Its Prefix In The Other Case Should Be Read As A Virtual Key
+    [Documentation]    Refused as unknown (400/500), or accepted and scoped (an anonymous poll gets 404).
+    ${job}=    Submit Job    chat-completions    key=primary-recased-prefix    key_format=bearer
+    ${accepted}=    Key Was Accepted At Submit    ${job}
+    IF    ${accepted}
+        ${anonymous}=    Poll Job Once    ${job}    key=none
+        Response Should Be An Error With Status    ${anonymous}    404
+    END
 
-Embeddings Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    embeddings    requires-vk
-    Submitting With An Unknown Key Should Be Refused    embeddings
+A Scoped Job Polled With An Unknown Key Should Return 404
+    [Documentation]    A job scoped to the primary key, polled with an unknown key, answers 404.
+    The Job Should Be Hidden From The Poller    primary    unknown
 
-Speech Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    speech    requires-vk
-    Submitting With An Unknown Key Should Be Refused    speech
-
-Transcriptions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    transcriptions    requires-vk
-    Submitting With An Unknown Key Should Be Refused    transcriptions
-
-Image Generations Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-generations    requires-vk
-    Submitting With An Unknown Key Should Be Refused    image-generations
-
-Image Edits Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-edits    requires-vk
-    Submitting With An Unknown Key Should Be Refused    image-edits
-
-Image Variations Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-variations    requires-vk
-    Submitting With An Unknown Key Should Be Refused    image-variations
-
-Rerank Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    rerank    requires-vk
-    Submitting With An Unknown Key Should Be Refused    rerank
-
-OCR Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    ocr    requires-vk
-    Submitting With An Unknown Key Should Be Refused    ocr
+A Public Job Polled With An Unknown Key Should Be Served
+    [Documentation]    A public job polled with an unknown key is served by its state.
+    The Job Should Be Visible To The Poller    none    unknown

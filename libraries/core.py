@@ -1,0 +1,387 @@
+"""The library's core: settings, the shared RequestsLibrary session, the record of every exchange,
+masking and readable failures. Every keyword class builds on it; nothing here is copied elsewhere.
+
+HTTP goes through RequestsLibrary: resource keywords call `POST On Session` / `GET On Session`
+on the session named `bifrost`. Waits in Python use that same session through `Core.session()`,
+so the connection pool, the timeout and the session headers are configured once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import time
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Any, cast
+
+import requests
+from requests.adapters import HTTPAdapter
+from robot.api import Failure, SkipExecution, logger
+from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
+
+import variables
+from libraries import keys
+from libraries.masking import Masker, secrets_from_environment
+from libraries.webhooks import WEBHOOK_VARIABLES, WebhookConfig, load_webhook_config
+
+SESSION = "bifrost"
+BODY_LIMIT = 4000  # characters of a response body shown in a reproduction
+POOL_SIZE = 50  # connections kept per host: enough for the concurrency batch
+# Headers requests adds by itself; a reproduction leaves them to curl.
+_IMPLICIT_HEADERS = {"user-agent", "accept-encoding", "accept", "connection", "content-length"}
+
+
+class GatewayError(AssertionError):
+    """A request that got no usable answer; the message names the request and what happened."""
+
+    ROBOT_SUPPRESS_NAME = True
+
+
+@dataclass
+class Exchange:
+    """One request the session sent, and what came back (or the transport error instead)."""
+
+    request: requests.PreparedRequest
+    response: requests.Response | None = None
+    error: str | None = None
+
+
+@dataclass
+class Request:
+    """What a resource keyword sends: `<METHOD> On Session  bifrost  ${r.path}  &{r.arguments}`."""
+
+    method: str
+    path: str
+    arguments: dict[str, Any]
+    endpoint: str = ""
+    key: str = "none"
+    key_format: str = "x-bf-vk"
+    route: str = ""
+
+    def __repr__(self) -> str:  # Robot logs assigned values: keep the headers (keys) out of it
+        return f"<{self.method} {self.path}>"
+
+    __str__ = __repr__
+
+
+@dataclass
+class Job:
+    """A job handle: the id, how it was submitted, and what the suite has seen of it.
+
+    Waits and checks take the handle; the waits record the terminal poll on it.
+    """
+
+    endpoint: str
+    id: str | None
+    key: str = "none"
+    key_format: str = "x-bf-vk"
+    sent_at: float = 0.0  # monotonic clock, just before the submit
+    response: requests.Response | None = None  # the submit (or integration create) answer
+    route: str = ""  # the integration route it was created on, if any
+    terminal: requests.Response | None = None  # the first poll that saw it completed or failed
+    seen_terminal_at: float | None = None
+    envelope: dict[str, Any] = field(default_factory=dict)  # that poll's body
+
+    def __repr__(self) -> str:
+        return f"<job {self.id} ({self.endpoint})>"
+
+    __str__ = __repr__
+
+
+# ---------------------------------------------------------------------- responses
+def label(response: requests.Response | requests.PreparedRequest) -> str:
+    request = response.request if isinstance(response, requests.Response) else response
+    return f"{request.method} {request.path_url}"
+
+
+def text_of(response: requests.Response) -> str:
+    try:
+        return response.content.decode("utf-8", errors="replace")
+    except requests.RequestException:
+        return "(body cut short)"
+
+
+def snippet(response: requests.Response, limit: int = 120) -> str:
+    text = " ".join(text_of(response).split())
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
+
+
+def content_type(response: requests.Response) -> str:
+    return str(response.headers.get("Content-Type", ""))
+
+
+def json_or_none(response: requests.Response) -> Any:
+    try:
+        return json.loads(response.content) if response.content else None
+    except (ValueError, requests.RequestException):
+        return None
+
+
+def json_object(response: requests.Response) -> dict[str, Any]:
+    """The body as a JSON object, or a GatewayError naming what came back instead."""
+    body = json_or_none(response)
+    if isinstance(body, dict):
+        return body
+    text = text_of(response)
+    if body is not None:
+        problem = f"JSON {type(body).__name__} instead of an object"
+    elif not text:
+        problem = "an empty body"
+    elif "html" in content_type(response).lower() or text.lstrip()[:15].lower().startswith("<!doctype html"):
+        problem = f"{content_type(response) or 'HTML'} instead of JSON"
+    else:
+        problem = "a body that is not valid JSON"
+    raise GatewayError(
+        f"{label(response)} answered {response.status_code} with {problem}: {snippet(response)}"
+    )
+
+
+def describe_error(err: Exception, timeout: float) -> str:
+    """One line for a transport failure."""
+    if isinstance(err, requests.Timeout):
+        return f"no response within {timeout:g} s (BIFROST_HTTP_TIMEOUT)"
+    lowered = str(err).lower()
+    if "refused" in lowered:
+        return "connection refused (is the gateway running?)"
+    if any(word in lowered for word in ("reset", "aborted", "remotedisconnected", "without response")):
+        return "connection closed by the gateway without a complete response"
+    if any(word in lowered for word in ("incompleteread", "chunked", "incomplete")):
+        return "response body cut short (connection closed mid-body)"
+    return f"request failed: {err.__class__.__name__}: {str(err)[:200]}"
+
+
+# ---------------------------------------------------------------------- reproduction
+def _quote(value: str, placeholders: dict[str, str]) -> str:
+    """Shell-quote `value`, turning secret values into their $VARIABLE so the shell expands them."""
+    pieces: list[str] = []
+    rest = value
+    while rest:
+        hits = [(rest.find(secret), secret) for secret in placeholders if secret and secret in rest]
+        if not hits:
+            pieces.append(shlex.quote(rest))
+            break
+        index, secret = min(hits)
+        if index:
+            pieces.append(shlex.quote(rest[:index]))
+        pieces.append(f'"{placeholders[secret]}"')
+        rest = rest[index + len(secret) :]
+    return "".join(pieces) or "''"
+
+
+def _form_parts(request: requests.PreparedRequest, kind: str) -> list[str]:
+    """`-F` options for a multipart body, read back from what was sent."""
+    body = request.body if isinstance(request.body, bytes) else str(request.body or "").encode()
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {kind}\r\n\r\n".encode() + body)
+    options: list[str] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        if filename:
+            options.append(f"-F {shlex.quote(f'{name}={chr(64)}{filename};type={part.get_content_type()}')}")
+        else:
+            value = cast(bytes, part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+            options.append(f"-F {shlex.quote(f'{name}={value}')}")
+    return options
+
+
+def curl_command(request: requests.PreparedRequest, placeholders: dict[str, str]) -> str:
+    """The request as a ready-to-paste curl command (secrets as shell variables)."""
+    lines = [f"curl -sS -i -X {request.method} {_quote(str(request.url), placeholders)}"]
+    kind = str(request.headers.get("Content-Type", ""))
+    for name, value in request.headers.items():
+        if name.lower() in _IMPLICIT_HEADERS or (name.lower() == "content-type" and "multipart" in kind):
+            continue
+        lines.append(f"-H {_quote(f'{name}: {value}', placeholders)}")
+    if kind.startswith("multipart/"):
+        lines += _form_parts(request, kind)
+    elif request.body:
+        body = request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else request.body
+        lines.append(f"--data-raw {_quote(str(body), placeholders)}")
+    return " \\\n  ".join(lines)
+
+
+def file_notes(request: requests.PreparedRequest) -> list[str]:
+    """Where the files of a multipart reproduction come from."""
+    body = request.body if isinstance(request.body, bytes) else b""
+    notes = []
+    if b'filename="sample.mp3"' in body:
+        notes.append("# sample.mp3: libraries/media/sample.mp3 in the suite's repository")
+    if b'filename="image.png"' in body:
+        notes.append(
+            "# image.png: python -c 'from libraries.endpoints import white_png;"
+            ' open("image.png", "wb").write(white_png())\''
+        )
+    return notes
+
+
+def render_response(exchange: Exchange, limit: int = BODY_LIMIT) -> str:
+    """Status line, headers and the body pretty-printed, cut at `limit` characters."""
+    response = exchange.response
+    if response is None:
+        return f"(no response: {exchange.error})"
+    lines = [f"HTTP {response.status_code} {response.reason or ''}".rstrip()]
+    lines += [f"{name}: {value}" for name, value in response.headers.items()]
+    parsed = json_or_none(response)
+    body = json.dumps(parsed, indent=2, ensure_ascii=False) if parsed is not None else text_of(response)
+    if len(body) > limit:
+        body = body[:limit] + f"\n… (body cut: {len(body) - limit} more characters)"
+    return "\n".join([*lines, "", body])
+
+
+class RecordingAdapter(HTTPAdapter):
+    """The session's transport: no retries (a retry would hide a fault), and a record of each exchange."""
+
+    def __init__(self, record: list[Exchange], timeout: float) -> None:
+        super().__init__(max_retries=0, pool_connections=4, pool_maxsize=POOL_SIZE)
+        self.record = record
+        self.timeout = timeout
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        exchange = Exchange(request)
+        self.record.append(exchange)
+        try:
+            exchange.response = super().send(request, *args, **kwargs)
+        except requests.RequestException as err:
+            exchange.error = describe_error(err, self.timeout)
+            raise
+        exchange.response.received_at = time.monotonic()  # type: ignore[attr-defined]
+        return exchange.response
+
+
+def received_at(response: requests.Response) -> float:
+    return float(getattr(response, "received_at", 0.0)) or time.monotonic()
+
+
+# ---------------------------------------------------------------------- the core
+class Core:
+    """Settings, session, exchanges and failures: what every keyword class uses."""
+
+    ROBOT_LISTENER_API_VERSION = 3
+
+    def __init__(self) -> None:
+        self._config: variables.Config | None = None
+        self._hooks: WebhookConfig | None = None
+        self.masker = Masker(secrets_from_environment([keys.UNKNOWN_KEY]))
+        self.exchanges: list[Exchange] = []
+
+    # listener: each test starts with an empty record
+    def start_test(self, data: object, result: object) -> None:
+        self.exchanges.clear()
+
+    # ------------------------------------------------------------------ settings
+    @staticmethod
+    def setting_values() -> dict[str, str]:
+        """The environment, overridden by each setting's Robot variable (`--variable` included)."""
+        values = dict(os.environ)
+        names = [*variables.settings(variables.Config()), *WEBHOOK_VARIABLES]
+        try:
+            builtin = BuiltIn()
+            for name in names:
+                value = builtin.get_variable_value("${" + name + "}")
+                if value is not None:
+                    values[name] = variables.as_text(value)
+        except RobotNotRunningError:
+            pass
+        return values
+
+    @property
+    def config(self) -> variables.Config:
+        if self._config is None:
+            self._config = variables.load_config(self.setting_values())
+        return self._config
+
+    @property
+    def hooks(self) -> WebhookConfig:
+        if self._hooks is None:
+            self._hooks = load_webhook_config(self.setting_values())
+        return self._hooks
+
+    def configuration_errors(self) -> list[str]:
+        errors = [*self.config.errors, *self.hooks.errors]
+        try:
+            builtin = BuiltIn()
+            errors += [
+                f"{name} was passed with --variable: secrets are read from the environment only"
+                " (pabot writes every --variable into its argument files); export it instead"
+                for name in variables.SECRET_VARIABLES
+                if builtin.get_variable_value("${" + name + "}") is not None
+            ]
+        except RobotNotRunningError:
+            pass
+        return errors
+
+    # ------------------------------------------------------------------ session
+    def session(self) -> requests.Session:
+        """The RequestsLibrary session `bifrost` (created by the top suite setup)."""
+        library: Any = BuiltIn().get_library_instance("RequestsLibrary")
+        return cast(requests.Session, library._cache.get_connection(SESSION))
+
+    def watch_session(self) -> None:
+        session = self.session()
+        adapter = RecordingAdapter(self.exchanges, self.config.http_timeout)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.trust_env = False  # no proxies from the environment for the gateway
+
+    def send(self, method: str, path: str, what: str, **arguments: Any) -> requests.Response:
+        """One request on the shared session, for the waits; logged at DEBUG only."""
+        session = self.session()
+        url = str(getattr(session, "url", self.config.base_url)).rstrip("/") + path
+        try:
+            response = session.request(method, url, timeout=self.config.http_timeout, **arguments)
+            response.content  # noqa: B018 - read the whole body here, where errors are caught
+        except requests.RequestException as err:
+            raise self.fail(
+                f"{what}: {method} {path} → {describe_error(err, self.config.http_timeout)}"
+            ) from None
+        logger.debug(self.masker(f"{label(response)} → {response.status_code}: {snippet(response, 300)}"))
+        return response
+
+    # ------------------------------------------------------------------ failures
+    def fail(self, message: str) -> Failure:
+        return Failure(self.masker(message))
+
+    def check(self, check: Any, *args: Any) -> Any:
+        """Run a pure check; its AssertionError becomes a masked Robot failure."""
+        try:
+            return check(*args)
+        except AssertionError as err:
+            raise self.fail(str(err)) from None
+
+    def skip(self, message: str) -> SkipExecution:
+        return SkipExecution(self.masker(message))
+
+    def set_metadata(self, name: str, value: str) -> None:
+        BuiltIn().set_suite_metadata(name, self.masker(value), top=True)
+
+    def reproduction(self) -> str:
+        """Every distinct request of the test as curl, in order, with the last response it got."""
+        placeholders = keys.placeholders()
+        token = os.environ.get("BIFROST_SETUP_TOKEN", "").strip()
+        if token:
+            placeholders[token] = "$BIFROST_SETUP_TOKEN"
+        latest: dict[str, tuple[Exchange, int]] = {}
+        for exchange in self.exchanges:
+            command = curl_command(exchange.request, placeholders)
+            count = latest[command][1] + 1 if command in latest else 1
+            latest.pop(command, None)
+            latest[command] = (exchange, count)
+        notes: list[str] = []
+        blocks = []
+        for number, (command, (exchange, count)) in enumerate(latest.items(), start=1):
+            notes += [note for note in file_notes(exchange.request) if note not in notes]
+            sent = f" (sent {count} times; the last response)" if count > 1 else ""
+            response = render_response(exchange)
+            blocks.append(
+                f"# {number}. {label(exchange.request)}{sent}\n{command}\n\n# response:\n{response}"
+            )
+        if any(keys.UNKNOWN_KEY in str(v) for e in self.exchanges for v in e.request.headers.values()):
+            notes.append(
+                "# BIFROST_UNKNOWN_VK: any sk-bf- key the gateway does not have, e.g. sk-bf-unknown-key"
+            )
+        header = "\n".join(notes)
+        text = f"Reproduction of {len(latest)} request(s), in order:\n" + "\n\n".join(blocks)
+        return self.masker((header + "\n\n" if header else "") + text)

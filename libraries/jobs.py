@@ -1,0 +1,415 @@
+"""Job keywords: the requests a resource keyword sends, job handles, and the waits.
+
+A resource keyword asks for a request (`Submit Request`, `Poll Request`, ...), sends it with
+RequestsLibrary (`POST On Session  bifrost  ${request.path}  &{request.arguments}`), and turns
+the answer into a job handle (`Job From Answer`). The waits poll on the same session from Python
+and log one journey line per job; each poll is logged at DEBUG only.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from functools import partial
+from typing import Any
+
+import requests
+from robot.api import logger
+from robot.api.deco import keyword
+
+from libraries import batch, endpoints, keys
+from libraries.core import Core, GatewayError, Job, Request, json_or_none, label, received_at, snippet
+from libraries.observation import Observation, observe
+from libraries.polling import wait_until_terminal
+
+NIL_JOB_ID = "00000000-0000-0000-0000-000000000000"
+TTL_HEADER = "x-bf-async-job-result-ttl"
+EXPIRY_MARGIN = 10.0  # seconds past the TTL before a still-served job counts as not expired (upstream's)
+EXPIRY_POLL = 0.25
+# The expiry edge: the gateway stamps completion before the suite sees it, so on the suite's clock
+# the job has expired by "seen terminal + TTL"; the margin covers timestamp rounding.
+EXPIRY_EDGE_MARGIN = 2.0
+BATCH_WORKERS = 50
+ODD_JOB_IDS = {
+    "not-a-uuid": "not-a-job-id",
+    "overlong": "-".join([NIL_JOB_ID] * 7),  # 258 characters
+    # Decodes to "odd job ✓": a space and a non-ASCII character, neither of them a path separator.
+    "url-encoded": "odd%20job%20%E2%9C%93",
+}
+ROUTES = ("responses", "anthropic", "openai-chat")
+
+
+class JobKeywords(Core):
+    # ------------------------------------------------------------------ requests
+    def _headers(self, key: str, key_format: str, extra: dict[str, Any] | None) -> dict[str, str]:
+        return {**keys.key_headers(key, key_format), **{str(k): str(v) for k, v in (extra or {}).items()}}
+
+    @keyword("Submit Request")
+    def submit_request(
+        self,
+        endpoint: str,
+        key: str = "none",
+        key_format: str = "x-bf-vk",
+        variant: str = "default",
+        model: str | None = None,
+        ttl: str | None = None,
+        request_id: str | None = None,
+        headers: dict[str, Any] | None = None,
+    ) -> Request:
+        """The submit of ``endpoint``'s fixture (or a ``variant``), to send with ``POST On Session``.
+
+        ``key`` is a role (``primary``, ``alternate``, ``unknown``, ``none``,
+        ``primary-recased-prefix``) or a mode (``global``, ``with-vk``); ``key_format`` is
+        ``x-bf-vk``, ``bearer``, ``x-api-key``, ``x-goog-api-key`` or ``api-key``. ``ttl`` goes in
+        ``x-bf-async-job-result-ttl``, ``request_id`` in ``x-request-id``; ``headers`` are added
+        as given. Variants: ``default``, ``stream``, ``malformed-json``, ``missing-model``,
+        ``missing-file``, ``stream-ignored``, ``missing-<field>``, and any of them with ``+stream``.
+        """
+        target = endpoints.endpoint(endpoint)
+        extra: dict[str, Any] = {TTL_HEADER: str(ttl)} if ttl is not None else {}
+        if request_id is not None:
+            extra["x-request-id"] = request_id
+        arguments = endpoints.request_arguments(endpoints.payload(target.name, variant, self.config, model))
+        arguments["headers"] = {
+            **arguments.get("headers", {}),
+            **self._headers(key, key_format, {**extra, **(headers or {})}),
+        }
+        return Request("POST", target.path, arguments, target.name, keys.role_of(key), key_format)
+
+    @keyword("Job From Answer")
+    def job_from_answer(self, request: Request, response: requests.Response) -> Job:
+        """A job handle from a submit or an integration create and its answer.
+
+        The handle's ``id`` is None when the answer carries no job id; ``response`` is the answer.
+        """
+        body = json_or_none(response)
+        job_id = body.get("id") if isinstance(body, dict) else None
+        sent = received_at(response) - response.elapsed.total_seconds()
+        endpoint = request.endpoint or "responses"
+        job = Job(
+            endpoint,
+            job_id if isinstance(job_id, str) and job_id else None,
+            request.key,
+            request.key_format,
+            sent,
+            response,
+            request.route,
+        )
+        logger.info(f"{label(response)} → {response.status_code}: {job}")
+        return job
+
+    @keyword("Job With Id")
+    def job_with_id(self, endpoint: str, job_id: str) -> Job:
+        """A handle for a job id the suite did not submit (an unknown, odd or foreign id)."""
+        return Job(endpoints.endpoint(endpoint).name, job_id)
+
+    @keyword("Poll Request")
+    def poll_request(
+        self,
+        job: Job,
+        key: str | None = None,
+        key_format: str | None = None,
+        headers: dict[str, Any] | None = None,
+        endpoint: str | None = None,
+    ) -> Request:
+        """One poll of ``job`` (``GET <submit path>/<id>``) with the job's own key, or ``key``.
+
+        ``endpoint`` polls on another endpoint's path.
+        """
+        target = endpoints.endpoint(endpoint or job.endpoint)
+        role = job.key if key is None else key
+        fmt = job.key_format if key_format is None else key_format
+        path = target.poll_path(str(job.id))
+        return Request(
+            "GET", path, {"headers": self._headers(role, fmt, headers)}, target.name, keys.role_of(role), fmt
+        )
+
+    def _route(self, route: str) -> tuple[str, str]:
+        """(path, default model) of an integration route by name."""
+        cfg = self.config
+        if route == "responses":
+            return cfg.integration_path, cfg.integration_model
+        if route == "anthropic":
+            return cfg.anthropic_path, cfg.anthropic_model
+        if route == "openai-chat":
+            # The chat route next to the Responses route under test: the same integration prefix.
+            prefix = cfg.integration_path.removesuffix("/v1/responses")
+            return (
+                f"{prefix if prefix != cfg.integration_path else '/openai'}/v1/chat/completions",
+                cfg.model("chat-completions"),
+            )
+        raise ValueError(f"unknown integration route {route!r}; use {', '.join(ROUTES)}")
+
+    @keyword("Integration Create Request")
+    def integration_create_request(
+        self,
+        key: str = "none",
+        route: str = "responses",
+        stream: bool = False,
+        model: str | None = None,
+        ttl: str | None = None,
+        headers: dict[str, Any] | None = None,
+    ) -> Request:
+        """A create with ``x-bf-async: true`` on an integration route, to send with ``POST On Session``.
+
+        ``route``: ``responses`` (``BIFROST_INTEGRATION_PATH``, an OpenAI Responses request),
+        ``anthropic`` (``BIFROST_ANTHROPIC_PATH``, an Anthropic Messages request) or
+        ``openai-chat`` (the chat route beside the Responses one, which has no async support).
+        """
+        path, default_model = self._route(route)
+        chosen = model or default_model
+        if route == "anthropic":
+            body = endpoints.anthropic_body(chosen, stream)
+        elif route == "openai-chat":
+            body = endpoints.chat_body(chosen)
+        else:
+            body = endpoints.integration_body(chosen, stream)
+        extra: dict[str, Any] = {"x-bf-async": "true", **({TTL_HEADER: str(ttl)} if ttl is not None else {})}
+        arguments = {"json": body, "headers": self._headers(key, "x-bf-vk", {**extra, **(headers or {})})}
+        return Request("POST", path, arguments, "responses", keys.role_of(key), route=route)
+
+    @keyword("Integration Retrieve Request")
+    def integration_retrieve_request(
+        self, job: Job, key: str | None = None, route: str | None = None
+    ) -> Request:
+        """``{}`` with ``x-bf-async-id: <job id>`` on the job's integration route (or ``route``)."""
+        chosen = route or job.route or "responses"
+        role = job.key if key is None else key
+        arguments = {"json": {}, "headers": self._headers(role, "x-bf-vk", {"x-bf-async-id": str(job.id)})}
+        return Request(
+            "POST", self._route(chosen)[0], arguments, "responses", keys.role_of(role), route=chosen
+        )
+
+    @keyword("Nil Job Id")
+    def nil_job_id(self) -> str:
+        """The all-zero UUID, a job id no gateway has."""
+        return NIL_JOB_ID
+
+    @keyword("Odd Job Id")
+    def odd_job_id(self, kind: str) -> str:
+        """A job id no gateway has, of an odd ``kind``: ``not-a-uuid``, ``overlong``, ``url-encoded``."""
+        try:
+            return ODD_JOB_IDS[kind]
+        except KeyError:
+            raise ValueError(f"unknown odd id kind {kind!r}; use {', '.join(ODD_JOB_IDS)}") from None
+
+    @keyword("Unique Request Id")
+    def unique_request_id(self) -> str:
+        """A fresh ``x-request-id`` value, recognisable in the gateway's logs."""
+        return f"acceptance-{uuid.uuid4()}"
+
+    # ------------------------------------------------------------------ waits
+    def _poll(self, job: Job, what: str) -> requests.Response:
+        request = self.poll_request(job)
+        return self.send("GET", request.path, what, headers=request.arguments["headers"])
+
+    @keyword("Wait Until Job Is Terminal")
+    def wait_until_job_is_terminal(self, job: Job) -> dict[str, Any]:
+        """Polls until the job is ``completed`` or ``failed`` and returns its envelope.
+
+        The first poll comes soon (50 ms), then the wait doubles up to ``BIFROST_POLL_INTERVAL``.
+        Fails at once when an in-flight poll does not answer 202 or the answer is not a job
+        envelope, and after ``BIFROST_POLL_TIMEOUT`` with the status history. Records the
+        terminal poll on the handle. Logs one journey line; each poll only at DEBUG.
+        """
+        if job.id is None:
+            answer = (
+                f"{label(job.response)} answered {job.response.status_code}" if job.response else "no answer"
+            )
+            raise self.fail(f"no job to wait for: {answer} without a job id")
+        if job.terminal is not None:
+            return job.envelope
+        what = f"job {job.id} ({job.endpoint})"
+        try:
+            result, last, journey = wait_until_terminal(
+                lambda: self._poll(job, f"while waiting for {what}"),
+                job=what,
+                timeout=self.config.poll_timeout,
+                interval=self.config.poll_interval,
+                started=job.sent_at or None,
+            )
+        except GatewayError as err:
+            raise self.fail(str(err)) from None
+        job.terminal, job.seen_terminal_at, job.envelope = last, received_at(last), result
+        logger.info(f"Job {job.id} ({job.endpoint}): {journey.line()}")
+        return result
+
+    def _wait_for_expiry(
+        self,
+        job: Job,
+        ttl: int,
+        margin: float,
+        send: Any,
+        *,
+        gone: str = "404",
+        first_poll_after: float = 0.0,
+    ) -> None:
+        """Polls until the job is gone (``404``, or any ``4xx``) within ``ttl`` + ``margin`` of the
+        moment the suite saw it terminal; 200 means still served, anything else fails at once.
+        """
+        self.wait_until_job_is_terminal(job)
+        seen = float(job.seen_terminal_at or time.monotonic())
+        deadline = seen + ttl + margin
+        time.sleep(max(0.0, seen + first_poll_after - time.monotonic()))
+        polls = 0
+        while True:
+            response = send()
+            polls += 1
+            after = received_at(response) - seen
+            status = response.status_code
+            if status == 404 or (gone == "4xx" and 400 <= status < 500):
+                logger.info(
+                    f"Job {job.id} answered {status} {after:.2f} s after it was seen terminal"
+                    f" (TTL {ttl} s, {polls} polls)"
+                )
+                return
+            if status != 200:
+                raise self.fail(
+                    f"{label(response)} answered {status} {after:.1f} s after the job was seen terminal"
+                    f" (expected 200 until expiry, then {gone}): {snippet(response)}"
+                )
+            if time.monotonic() >= deadline:
+                raise self.fail(
+                    f"{label(response)} still answers 200 {after:.1f} s after the job was seen terminal;"
+                    f" with a TTL of {ttl} s it should answer {gone} by then (margin {margin:g} s)"
+                )
+            time.sleep(EXPIRY_POLL)
+
+    @keyword("Wait Until Job Has Expired")
+    def wait_until_job_has_expired(self, job: Job, ttl: int) -> None:
+        """Waits until the job is terminal, then polls every 250 ms until it answers 404.
+
+        Fails if it is still served ``ttl`` + 10 s after the suite saw it terminal (monotonic clock),
+        or at once on an answer other than 200 or 404.
+        """
+        self._wait_for_expiry(job, int(ttl), EXPIRY_MARGIN, lambda: self._poll(job, f"job {job.id} expiry"))
+
+    @keyword("Job Should Be Gone Once Its TTL Has Passed")
+    def job_should_be_gone_once_its_ttl_has_passed(self, job: Job, ttl: int) -> None:
+        """From ``ttl`` seconds after the suite saw the job end, polls answer 404; fails if it is
+        still served 2 s after that.
+        """
+        self._wait_for_expiry(
+            job,
+            int(ttl),
+            EXPIRY_EDGE_MARGIN,
+            lambda: self._poll(job, f"job {job.id} expiry"),
+            first_poll_after=float(ttl),
+        )
+
+    @keyword("Wait Until Integration Job Has Expired")
+    def wait_until_integration_job_has_expired(self, job: Job, ttl: int) -> None:
+        """Retrieves the job on its integration route every 250 ms until it answers a 4xx; fails if it
+        is still served ``ttl`` + 10 s after the suite saw it terminal.
+        """
+        request = self.integration_retrieve_request(job)
+        self._wait_for_expiry(
+            job,
+            int(ttl),
+            EXPIRY_MARGIN,
+            lambda: self.send("POST", request.path, f"job {job.id} expiry", **request.arguments),
+            gone="4xx",
+        )
+
+    @keyword("Observe Job Until Terminal")
+    def observe_job_until_terminal(self, job: Job) -> Observation:
+        """Polls the job until it is terminal and three times more, judging nothing yet.
+
+        Returns every poll (and the submit answer) for the invariant checks.
+        """
+        if job.id is None or job.response is None:
+            raise self.fail(f"no job to watch: {job}")
+        try:
+            watched = observe(
+                lambda: self._poll(job, f"while watching job {job.id}"),
+                job.id,
+                job.response,
+                timeout=self.config.poll_timeout,
+                interval=self.config.poll_interval,
+            )
+        except AssertionError as err:
+            raise self.fail(str(err)) from None
+        logger.info(
+            f"Job {job.id} ({job.endpoint}): {' → '.join(watched.statuses())} over {len(watched.polls)} polls"
+        )
+        return watched
+
+    # ------------------------------------------------------------------ many jobs at once
+    @keyword("Submit Jobs All At Once")
+    def submit_jobs_all_at_once(self, count: int, key: str = "none") -> batch.Batch:
+        """Submits ``count`` jobs at the same moment, spread round-robin over the endpoints under
+        test, each with its own ``x-request-id``. Fails unless every submit answered 202 with a job
+        id and the ids are unique.
+        """
+        names = batch.spread(list(self.config.endpoints), int(count))
+        ids = batch.request_ids(len(names))
+        prepared = [self.submit_request(n, key=key, request_id=r) for n, r in zip(names, ids, strict=True)]
+        started = time.monotonic()
+        answers = batch.all_at_once(
+            [partial(self.send, "POST", r.path, f"submit of {r.endpoint}", **r.arguments) for r in prepared],
+            BATCH_WORKERS,
+        )
+        elapsed = time.monotonic() - started
+        jobs = batch.Batch([batch.BatchJob(n, r, a) for n, r, a in zip(names, ids, answers, strict=True)])
+        problems: list[str] = []
+        counts: dict[str, int] = {}
+        for job in jobs.jobs:
+            answer = job.submit
+            body = json_or_none(answer) if isinstance(answer, requests.Response) else None
+            job.job_id = (
+                body.get("id") if isinstance(body, dict) and isinstance(body.get("id"), str) else None
+            )
+            if isinstance(answer, BaseException):
+                problems.append(str(answer))
+            elif answer.status_code != 202 or job.job_id is None:
+                problems.append(f"{label(answer)} → {answer.status_code}: {snippet(answer)}")
+            if job.job_id:
+                counts[job.job_id] = counts.get(job.job_id, 0) + 1
+        problems += [f"job id {job_id} was given to {n} jobs" for job_id, n in counts.items() if n > 1]
+        logger.info(f"{len(jobs.jobs)} submits sent at once, answered within {elapsed:.2f} s: {jobs!r}")
+        if problems:
+            raise self.fail(
+                f"{len(problems)} of {len(jobs.jobs)} submits went wrong:\n" + "\n".join(problems[:20])
+            )
+        return jobs
+
+    def _batch_poll(self, key: str, job: batch.BatchJob) -> requests.Response:
+        path = endpoints.endpoint(job.endpoint).poll_path(str(job.job_id))
+        return self.send("GET", path, f"poll of job {job.job_id}", headers=keys.key_headers(key))
+
+    @keyword("Wait Until Every Job Is Terminal")
+    def wait_until_every_job_is_terminal(self, jobs: batch.Batch, key: str = "none") -> None:
+        """Polls every job of the batch in rounds (all of a round at once) until all are completed
+        or failed; in-flight polls must answer 202. Fails with every problem after the wait.
+        """
+        started = time.monotonic()
+        problems = batch.poll_until_terminal(
+            jobs.jobs,
+            partial(self._batch_poll, key),
+            timeout=self.config.poll_timeout,
+            interval=self.config.poll_interval,
+            workers=BATCH_WORKERS,
+        )
+        polls = sum(job.polls for job in jobs.jobs)
+        outcomes: dict[str, int] = {}
+        for job in jobs.jobs:
+            outcomes[str(job.body.get("status"))] = outcomes.get(str(job.body.get("status")), 0) + 1
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items()))
+        logger.info(
+            f"{len(jobs.jobs)} jobs: {summary} after {time.monotonic() - started:.2f} s ({polls} polls)"
+        )
+        if problems:
+            raise self.fail(f"{len(problems)} problems while waiting:\n" + "\n".join(problems[:20]))
+
+    @keyword("Every Poll Should Return Its Own Job")
+    def every_poll_should_return_its_own_job(self, jobs: batch.Batch, key: str = "none") -> None:
+        """Polls every job of the batch once more, all at once: each answer is that job, 200 and terminal."""
+        ready = [job for job in jobs.jobs if job.job_id is not None]
+        answers = batch.all_at_once([partial(self._batch_poll, key, job) for job in ready], BATCH_WORKERS)
+        problems = [p for job, a in zip(ready, answers, strict=True) if (p := batch.own_job_problem(job, a))]
+        if problems:
+            raise self.fail(
+                f"{len(problems)} of {len(ready)} polls did not return their own job:\n"
+                + "\n".join(problems[:20])
+            )
+        logger.info(f"{len(ready)} polls at once, each returned its own job")

@@ -1,0 +1,30 @@
+*** Settings ***
+Documentation    A completed chat, embeddings or rerank job holds a non-empty list (upstream lifecycle_test.go).
+
+Resource         resources/run.resource
+Resource         resources/jobs.resource
+
+Test Template    A Completed Job Result Should Hold A Non-Empty List
+
+Test Tags        lifecycle    global
+
+
+*** Test Cases ***    ENDPOINT            FIELD
+Completed Chat Completions Job Has A Non-Empty Choices List (global)
+    [Tags]    chat-completions
+                      chat-completions    choices
+Completed Embeddings Job Has A Non-Empty Data List (global)
+    [Tags]    embeddings
+                      embeddings          data
+Completed Rerank Job Has A Non-Empty Results List (global)
+    [Tags]    rerank
+                      rerank              results
+
+
+*** Keywords ***
+A Completed Job Result Should Hold A Non-Empty List
+    [Documentation]    A completed job's result.<field> is a non-empty array; a job that does not
+    ...    complete skips the test, as upstream does.
+    [Arguments]    ${endpoint}    ${field}
+    ${job}=    Run Job To The End    ${endpoint}
+    Result Should Hold A Non-Empty List    ${job}    ${field}

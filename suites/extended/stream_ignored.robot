@@ -1,0 +1,33 @@
+*** Settings ***
+Documentation    Where the gateway has no stream check (embeddings, image variations, rerank, OCR), a stream
+...              field is ignored: the submit is accepted.
+
+Resource         resources/run.resource
+Resource         resources/jobs.resource
+
+Test Template    Submitting With Stream Should Be Accepted
+
+Test Tags        extended    validation    global
+
+
+*** Test Cases ***    ENDPOINT
+Embeddings Submit With Stream True Is Accepted
+    [Tags]    embeddings
+                      embeddings
+Image Variations Submit With Stream True Is Accepted
+    [Tags]    image-variations
+                      image-variations
+Rerank Submit With Stream True Is Accepted
+    [Tags]    rerank
+                      rerank
+OCR Submit With Stream True Is Accepted
+    [Tags]    ocr
+                      ocr
+
+
+*** Keywords ***
+Submitting With Stream Should Be Accepted
+    [Documentation]    The fixture with stream true answers 202 with a job id.
+    [Arguments]    ${endpoint}
+    ${job}=    Submit Job    ${endpoint}    variant=stream-ignored
+    Submit Answer Should Have A Job Id    ${job}    202

@@ -1,0 +1,90 @@
+*** Settings ***
+Documentation    Right after submit, one poll answers 202 while the job is in flight and 200 once it is done
+...              (upstream submit_test.go).
+
+Resource         resources/run.resource
+Resource         resources/jobs.resource
+
+Test Template    An Immediate Poll Should Answer According To The Job State
+
+Test Tags        submit
+
+
+*** Test Cases ***    ENDPOINT             MODE
+Text Completions Immediate Poll Answers By Job State (global)
+    [Tags]    text-completions    global
+                      text-completions     global
+Chat Completions Immediate Poll Answers By Job State (global)
+    [Tags]    chat-completions    global
+                      chat-completions     global
+Responses Immediate Poll Answers By Job State (global)
+    [Tags]    responses    global
+                      responses            global
+Embeddings Immediate Poll Answers By Job State (global)
+    [Tags]    embeddings    global
+                      embeddings           global
+Speech Immediate Poll Answers By Job State (global)
+    [Tags]    speech    global
+                      speech               global
+Transcriptions Immediate Poll Answers By Job State (global)
+    [Tags]    transcriptions    global
+                      transcriptions       global
+Image Generations Immediate Poll Answers By Job State (global)
+    [Tags]    image-generations    global
+                      image-generations    global
+Image Edits Immediate Poll Answers By Job State (global)
+    [Tags]    image-edits    global
+                      image-edits          global
+Image Variations Immediate Poll Answers By Job State (global)
+    [Tags]    image-variations    global
+                      image-variations     global
+Rerank Immediate Poll Answers By Job State (global)
+    [Tags]    rerank    global
+                      rerank               global
+OCR Immediate Poll Answers By Job State (global)
+    [Tags]    ocr    global
+                      ocr                  global
+Text Completions Immediate Poll Answers By Job State (with VK)
+    [Tags]    text-completions    with-vk    requires-vk
+                      text-completions     with-vk
+Chat Completions Immediate Poll Answers By Job State (with VK)
+    [Tags]    chat-completions    with-vk    requires-vk
+                      chat-completions     with-vk
+Responses Immediate Poll Answers By Job State (with VK)
+    [Tags]    responses    with-vk    requires-vk
+                      responses            with-vk
+Embeddings Immediate Poll Answers By Job State (with VK)
+    [Tags]    embeddings    with-vk    requires-vk
+                      embeddings           with-vk
+Speech Immediate Poll Answers By Job State (with VK)
+    [Tags]    speech    with-vk    requires-vk
+                      speech               with-vk
+Transcriptions Immediate Poll Answers By Job State (with VK)
+    [Tags]    transcriptions    with-vk    requires-vk
+                      transcriptions       with-vk
+Image Generations Immediate Poll Answers By Job State (with VK)
+    [Tags]    image-generations    with-vk    requires-vk
+                      image-generations    with-vk
+Image Edits Immediate Poll Answers By Job State (with VK)
+    [Tags]    image-edits    with-vk    requires-vk
+                      image-edits          with-vk
+Image Variations Immediate Poll Answers By Job State (with VK)
+    [Tags]    image-variations    with-vk    requires-vk
+                      image-variations     with-vk
+Rerank Immediate Poll Answers By Job State (with VK)
+    [Tags]    rerank    with-vk    requires-vk
+                      rerank               with-vk
+OCR Immediate Poll Answers By Job State (with VK)
+    [Tags]    ocr    with-vk    requires-vk
+                      ocr                  with-vk
+
+
+*** Keywords ***
+An Immediate Poll Should Answer According To The Job State
+    [Documentation]    Right after a 202 submit, one poll answers 202 while the job is pending or
+    ...    processing and 200 once it is completed or failed.
+    [Arguments]    ${endpoint}    ${mode}
+    ${job}=    Submit Job    ${endpoint}    key=${mode}
+    Submit Answer Should Have A Job Id    ${job}    202
+    ${response}=    Poll Job Once    ${job}
+    Poll Answer Should Match The Job State    ${response}    ${job}
