@@ -24,6 +24,8 @@ log = logging.getLogger("fakegateway")
 
 DEFAULT_TTL = 3600
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+# Guards against a typo such as --job-latency 15000s, as MAX_DELAY_MS does for the model token.
+MAX_JOB_LATENCY_S = 600.0
 # Bifrost's cleaner runs once at start, then every minute.
 CLEAN_INTERVAL_S = 60.0
 
@@ -39,6 +41,8 @@ class GatewayConfig:
     webhooks: tuple[Declaration, ...] = ()
     # Fake-only: Bifrost's backoff knobs are whole seconds (at least 1); tests shrink them with this.
     webhook_backoff_scale: float = 1.0
+    # Every provider call takes this long before it resolves (a real provider's pace); 0 for none.
+    job_latency_s: float = 0.0
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -58,6 +62,8 @@ class GatewayConfig:
             raise ValueError(f"--webhook {twice[0]!r} is declared twice")
         if not self.webhook_backoff_scale > 0:
             raise ValueError("--webhook-backoff-scale must be a positive number")
+        if not 0 <= self.job_latency_s <= MAX_JOB_LATENCY_S:
+            raise ValueError(f"--job-latency must be between 0 and {MAX_JOB_LATENCY_S:g} s")
 
 
 class Gateway:
@@ -113,7 +119,12 @@ class Gateway:
             self.webhooks, self._store, self.faults, self.config.webhook_backoff_scale
         )
         await self._dispatcher.start()
-        self._executor = Executor(self._store, self.faults, on_terminal=self._dispatcher.job_finished)
+        self._executor = Executor(
+            self._store,
+            self.faults,
+            on_terminal=self._dispatcher.job_finished,
+            latency_s=self.config.job_latency_s,
+        )
         cleaner = asyncio.create_task(self._clean_periodically(), name="async-job-cleaner")
         try:
             yield

@@ -33,10 +33,18 @@ def failure(status: int, message: str) -> Outcome:
 class Executor:
     """Inserts jobs, runs them in the background, and records their outcome."""
 
-    def __init__(self, store: JobStore, faults: Faults, on_terminal: TerminalHook | None = None) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        faults: Faults,
+        on_terminal: TerminalHook | None = None,
+        *,
+        latency_s: float = 0.0,
+    ) -> None:
         self._store = store
         self._faults = faults
         self._on_terminal = on_terminal
+        self._latency_s = latency_s
         self._tasks: set[asyncio.Task[None]] = set()
 
     def submit(
@@ -93,6 +101,9 @@ class Executor:
         if not model:
             return failure(400, EMPTY_MODEL_MESSAGE)
         try:
+            if self._latency_s > 0:
+                # --job-latency: the provider's base pace; a model's delay-Nms token adds to it.
+                await asyncio.sleep(self._latency_s)
             return await providers.execute(request_type, model, params, files)
         except asyncio.CancelledError:
             raise
