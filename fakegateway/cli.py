@@ -176,6 +176,12 @@ def _gateway_options(parser: argparse.ArgumentParser) -> None:
         " seconds; default 1 for serve, 0.1 for run so that the suite's retries take fractions of a second)",
     )
     parser.add_argument(
+        "--enforce-virtual-keys",
+        action="store_true",
+        help="Bifrost's client.enforce_auth_on_inference: an anonymous submit still answers 202 and"
+        " the job fails with 401 virtual_key_required; a synchronous integration call answers 401",
+    )
+    parser.add_argument(
         "--job-latency",
         type=job_latency,
         default=0.0,
@@ -243,6 +249,7 @@ def _config(parser: OneLineParser, args: argparse.Namespace, default_scale: floa
             webhooks=tuple(args.webhooks),
             webhook_backoff_scale=args.webhook_backoff_scale or default_scale,
             job_latency_s=args.job_latency,
+            enforce_virtual_keys=args.enforce_virtual_keys,
         )
     except ValueError as exc:
         parser.error(str(exc))

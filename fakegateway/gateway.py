@@ -14,6 +14,7 @@ from pathlib import Path
 from aiohttp import web
 
 from fakegateway.faults import Faults
+from fakegateway.governance import Governance
 from fakegateway.jobs import Executor
 from fakegateway.keys import KeyRing, mask
 from fakegateway.store import JobStore, now
@@ -43,6 +44,8 @@ class GatewayConfig:
     webhook_backoff_scale: float = 1.0
     # Every provider call takes this long before it resolves (a real provider's pace); 0 for none.
     job_latency_s: float = 0.0
+    # client.enforce_auth_on_inference: anonymous inference calls are refused inside the call.
+    enforce_virtual_keys: bool = False
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -73,6 +76,7 @@ class Gateway:
         self.config = config
         self.faults = Faults(config.faults)
         self.keys = KeyRing(config.virtual_keys)
+        self.governance = Governance(config.enforce_virtual_keys, self.faults)
         self._store: JobStore | None = None
         self._executor: Executor | None = None
         self._dispatcher: Dispatcher | None = None
@@ -124,6 +128,7 @@ class Gateway:
             self.faults,
             on_terminal=self._dispatcher.job_finished,
             latency_s=self.config.job_latency_s,
+            governance=self.governance,
         )
         cleaner = asyncio.create_task(self._clean_periodically(), name="async-job-cleaner")
         try:

@@ -140,11 +140,14 @@ async def handle(request: web.Request, route: IntegrationRoute) -> web.StreamRes
     if streaming:
         return _error(gateway, route, 400, SYNC_STREAM_MESSAGE)
     key = virtual_key(request.headers, faults)
-    if key is not None and gateway.keys.resolve(key) is None:
+    key_id = None if key is None else gateway.keys.resolve(key)
+    if key is not None and key_id is None:
         # Governance refuses unknown keys inside the synchronous call.
         message = "virtual key not found. The provided virtual key does not exist or has been revoked."
         return _error(gateway, route, 401, message)
-    outcome = await gateway.executor.call_provider(route.request_type, model, params, [])
+    outcome = await gateway.executor.call_provider(
+        route.request_type, model, params, [], virtual_key_id=key_id
+    )
     return _send_outcome(gateway, route, outcome, failed_status=outcome.status_code or 500)
 
 

@@ -12,6 +12,7 @@ from uuid import uuid4
 from fakegateway import providers
 from fakegateway.envelope import dumps, error_body
 from fakegateway.faults import Faults
+from fakegateway.governance import Governance
 from fakegateway.providers import FilePart, Outcome
 from fakegateway.store import COMPLETED, FAILED, PENDING, JobRow, JobStore, add_seconds, now
 
@@ -40,11 +41,13 @@ class Executor:
         on_terminal: TerminalHook | None = None,
         *,
         latency_s: float = 0.0,
+        governance: Governance | None = None,
     ) -> None:
         self._store = store
         self._faults = faults
         self._on_terminal = on_terminal
         self._latency_s = latency_s
+        self._governance = governance or Governance(False, faults)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def submit(
@@ -95,11 +98,23 @@ class Executor:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def call_provider(
-        self, request_type: str, model: str, params: dict[str, Any], files: list[FilePart]
+        self,
+        request_type: str,
+        model: str,
+        params: dict[str, Any],
+        files: list[FilePart],
+        *,
+        virtual_key_id: str | None,
     ) -> Outcome:
-        """The provider call of a job (or of a synchronous integration request), never raising."""
+        """The inference call of a job (or of a synchronous integration request), never raising.
+
+        `virtual_key_id` is the caller's known key, or None for an anonymous call: governance runs
+        inside this call, before the provider is reached (contract §7).
+        """
         if not model:
             return failure(400, EMPTY_MODEL_MESSAGE)
+        if (refused := self._governance.refusal(request_type, model, virtual_key_id)) is not None:
+            return refused
         try:
             if self._latency_s > 0:
                 # --job-latency: the provider's base pace; a model's delay-Nms token adds to it.
@@ -123,7 +138,9 @@ class Executor:
         self._store.mark_processing(row.id)
         if self._faults.on("job-stuck"):
             return
-        outcome = await self.call_provider(row.request_type, model, params, files)
+        outcome = await self.call_provider(
+            row.request_type, model, params, files, virtual_key_id=row.virtual_key_id
+        )
         self._finish(row, outcome)
         # Webhooks are enqueued only once the terminal state is stored (contract §9).
         finished = self._store.find(row.id, at=now(), include_expired=True)

@@ -89,6 +89,8 @@ def command_env(
 def modes(config: GatewayConfig) -> str:
     """The switched-on modes for a start-up line, each as `; ...` (empty when none is on)."""
     parts = []
+    if config.enforce_virtual_keys:
+        parts.append("; enforcing virtual keys")
     if config.job_latency_s:
         parts.append(f"; job latency {config.job_latency_s * 1000:g}ms")
     return "".join(parts)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from conftest import ROOT, GatewayFactory, RunningGateway
+from conftest import ALT_VK, REQUEST_TYPES, ROOT, UNKNOWN_VK, VK, GatewayFactory, RunningGateway, wait_for
 
 from fakegateway.cli import build_parser, main
 from fakegateway.gateway import GatewayConfig
@@ -34,7 +34,7 @@ def timed_job(gw: RunningGateway, **kw: Any) -> tuple[float, dict[str, Any]]:
     """Submit a chat job and wait for it; the client-side seconds from submit to terminal, and the body."""
     started = time.monotonic()
     job_id = gw.submit_ok(**kw)
-    response = gw.wait_terminal("chat_completion", job_id)
+    response = gw.wait_terminal("chat_completion", job_id, kw.get("headers"))
     return time.monotonic() - started, response.json()
 
 
@@ -172,3 +172,175 @@ def test_session_requests_are_not_slowed_by_the_latency(gateway_factory: Gateway
     assert gw.poll("chat_completion", job_id).status_code == 202
     assert gw.get("/health").status_code == 200
     assert time.monotonic() - started < 3.0
+
+
+# ---------------------------------------------------------------------- --enforce-virtual-keys
+VK_REQUIRED = "virtual key is required. Provide a virtual key via the x-bf-vk header."
+RESPONSES_BODY = {"model": "openai/gpt-4o-mini", "input": "hi"}
+MESSAGES_BODY = {"model": "anthropic/claude-3-5-haiku-latest", "max_tokens": 16, "messages": [HI]}
+BODIES = {OPENAI: RESPONSES_BODY, ANTHROPIC: MESSAGES_BODY}
+
+
+@pytest.fixture
+def enforcing(gateway_factory: GatewayFactory) -> RunningGateway:
+    return gateway_factory(enforce_virtual_keys=True)
+
+
+def assert_refused_job(body: dict[str, Any], request_type: str) -> None:
+    """A job governance refused: failed, 401, the stored `virtual_key_required` BifrostError."""
+    assert (body["status"], body["status_code"]) == ("failed", 401), body
+    error = body["error"]
+    assert error["type"] == "virtual_key_required"
+    assert error["status_code"] == 401 and error["is_bifrost_error"] is False
+    assert error["error"]["message"] == VK_REQUIRED
+    assert error["extra_fields"]["request_type"] == request_type
+    assert "result" not in body and "completed_at" in body and "expires_at" in body
+
+
+def test_enforce_virtual_keys_is_an_option_of_serve_and_run() -> None:
+    for command in ("serve", "run"):
+        assert build_parser().parse_args([command, "--enforce-virtual-keys"]).enforce_virtual_keys is True
+        assert build_parser().parse_args([command]).enforce_virtual_keys is False
+
+
+@pytest.mark.parametrize("request_type", REQUEST_TYPES)
+def test_an_anonymous_submit_is_accepted_and_the_job_fails_401(
+    enforcing: RunningGateway, request_type: str
+) -> None:
+    submitted = enforcing.submit(request_type)
+    assert submitted.status_code == 202, submitted.text
+    assert submitted.json()["status"] == "pending"
+    response = enforcing.wait_terminal(request_type, submitted.json()["id"])
+    assert response.status_code == 200
+    assert_refused_job(response.json(), request_type)
+
+
+@pytest.mark.parametrize("request_type", REQUEST_TYPES)
+def test_a_job_with_a_valid_key_runs_as_usual(enforcing: RunningGateway, request_type: str) -> None:
+    job_id = enforcing.submit_ok(request_type, {"x-bf-vk": VK})
+    body = enforcing.wait_terminal(request_type, job_id, {"x-bf-vk": VK}).json()
+    assert (body["status"], body["status_code"]) == ("completed", 200)
+
+
+def test_every_key_header_counts_and_a_bearer_that_is_no_virtual_key_does_not(
+    enforcing: RunningGateway,
+) -> None:
+    for header in ({"Authorization": f"Bearer {ALT_VK}"}, {"x-api-key": VK}, {"api-key": VK}):
+        _, body = timed_job(enforcing, headers=header)
+        assert body["status"] == "completed", header
+    # Not an sk-bf- value, so not a virtual key: the call is anonymous (contract §7).
+    job_id = enforcing.submit_ok(headers={"Authorization": "Bearer sk-provider-key"})
+    assert_refused_job(enforcing.wait_terminal("chat_completion", job_id).json(), "chat_completion")
+
+
+def test_an_unknown_key_is_still_refused_at_submit(enforcing: RunningGateway) -> None:
+    response = enforcing.submit(headers={"x-bf-vk": UNKNOWN_VK})
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "virtual key not found"
+    assert enforcing.submit("rerank", {"x-bf-vk": UNKNOWN_VK}).status_code == 500
+
+
+def test_a_refused_job_is_public_like_any_anonymous_job(
+    enforcing: RunningGateway,
+) -> None:
+    job_id = enforcing.submit_ok()
+    enforcing.wait_terminal("chat_completion", job_id)
+    for headers in ({}, {"x-bf-vk": VK}, {"x-bf-vk": UNKNOWN_VK}):
+        assert enforcing.poll("chat_completion", job_id, headers).status_code == 200
+
+
+def test_a_refused_job_never_reaches_the_provider(gateway_factory: GatewayFactory) -> None:
+    # Governance refuses before the provider call, so neither the latency nor a delay token applies.
+    gw = gateway_factory(enforce_virtual_keys=True, job_latency_s=3.0)
+    job_id = gw.submit_ok(model="openai/gpt-4o-mini-delay-3000ms")
+    body = gw.wait_terminal("chat_completion", job_id).json()
+    assert_refused_job(body, "chat_completion")
+    assert server_seconds(body) < 2.0
+
+
+def test_health_is_unchanged_by_enforcement(enforcing: RunningGateway) -> None:
+    response = enforcing.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "components": {"db_pings": "ok"}}
+
+
+def test_without_enforcement_an_anonymous_job_completes(gateway_factory: GatewayFactory) -> None:
+    _, body = timed_job(gateway_factory())
+    assert body["status"] == "completed"
+
+
+# integration routes
+def create(gw: RunningGateway, path: str, headers: dict[str, str] | None = None) -> str:
+    response = gw.post(path, {"x-bf-async": "true", **(headers or {})}, json=BODIES[path])
+    assert response.status_code == 200, response.text
+    job_id = response.json()["id"]
+    assert isinstance(job_id, str)
+    return job_id
+
+
+def retrieve_settled(
+    gw: RunningGateway, path: str, job_id: str, headers: dict[str, str] | None = None
+) -> Any:
+    """Retrieve until the answer is no longer the in-flight stub (whose id is the job id)."""
+    return wait_for(
+        lambda: gw.post(path, {"x-bf-async-id": job_id, **(headers or {})}, json={}),
+        lambda r: r.status_code != 200 or r.json().get("id") != job_id,
+    )
+
+
+def test_integration_async_create_is_accepted_and_retrieve_answers_the_401(enforcing: RunningGateway) -> None:
+    job_id = create(enforcing, OPENAI)
+    response = retrieve_settled(enforcing, OPENAI, job_id)
+    assert response.status_code == 401
+    body = response.json()
+    assert body["type"] == "virtual_key_required" and body["error"]["message"] == VK_REQUIRED
+    # The same job on /v1/async/responses shows the stored failure.
+    assert_refused_job(enforcing.poll("responses", job_id).json(), "responses")
+
+
+def test_anthropic_async_create_is_accepted_and_retrieve_answers_the_401(enforcing: RunningGateway) -> None:
+    job_id = create(enforcing, ANTHROPIC)
+    response = retrieve_settled(enforcing, ANTHROPIC, job_id)
+    assert response.status_code == 401
+    body = response.json()
+    assert body["type"] == "error" and body["error"]["message"] == VK_REQUIRED
+
+
+@pytest.mark.parametrize("path", [OPENAI, ANTHROPIC])
+def test_integration_async_jobs_with_a_valid_key_complete(enforcing: RunningGateway, path: str) -> None:
+    job_id = create(enforcing, path, {"x-bf-vk": VK})
+    response = retrieve_settled(enforcing, path, job_id, {"x-bf-vk": VK})
+    assert response.status_code == 200 and response.json()["id"] != job_id
+
+
+def test_an_anonymous_synchronous_call_answers_401(enforcing: RunningGateway) -> None:
+    response = enforcing.post(OPENAI, json=RESPONSES_BODY)
+    assert response.status_code == 401
+    body = response.json()
+    assert body["type"] == "virtual_key_required" and body["status_code"] == 401
+    assert body["error"]["message"] == VK_REQUIRED
+    anthropic = enforcing.post(ANTHROPIC, json=MESSAGES_BODY)
+    assert anthropic.status_code == 401
+    assert anthropic.json()["type"] == "error" and anthropic.json()["error"]["message"] == VK_REQUIRED
+    chat = {"model": "openai/gpt-4o-mini", "messages": [HI]}
+    assert enforcing.post("/openai/v1/chat/completions", json=chat).status_code == 401
+
+
+def test_a_synchronous_call_with_a_valid_key_answers_200(enforcing: RunningGateway) -> None:
+    for path, body in BODIES.items():
+        assert enforcing.post(path, {"x-bf-vk": VK}, json=body).status_code == 200, path
+    unknown = enforcing.post(OPENAI, {"x-bf-vk": UNKNOWN_VK}, json=RESPONSES_BODY)
+    assert unknown.status_code == 401
+    assert unknown.json()["error"]["message"].startswith("virtual key not found.")
+
+
+def test_run_passes_enforcement_through() -> None:
+    anonymous = run_fake("--enforce-virtual-keys", script=ONE_JOB)
+    assert anonymous.returncode == 0, anonymous.stderr
+    assert_refused_job(json.loads(anonymous.stdout), "chat_completion")
+    assert "enforcing virtual keys" in anonymous.stderr
+    keyed = run_fake(
+        "--enforce-virtual-keys", script=f"import os; os.environ['USE_VK'] = 'BIFROST_VK'\n{ONE_JOB}"
+    )
+    assert keyed.returncode == 0, keyed.stderr
+    assert json.loads(keyed.stdout)["status"] == "completed"
