@@ -56,6 +56,8 @@ FAULTS: dict[str, str] = {
     "goog-key-ignored": "x-goog-api-key is never read as a virtual key",
     "api-key-ignored": "api-key is never read as a virtual key",
     "vk-prefix-case-sensitive": "the sk-bf- prefix check of the non-x-bf-vk key headers is case-sensitive",
+    "enforce-gap": "enforcement on, but anonymous jobs are refused on chat completions only",
+    "enforce-refuses-valid-keys": "enforcement on, and jobs with a valid virtual key fail 401 as well",
     # validation
     "stream-accepted": "stream:true (JSON) and stream=true (multipart) are accepted",
     "speech-stream-accepted": 'speech with stream_format "sse" is accepted',

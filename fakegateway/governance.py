@@ -15,6 +15,9 @@ from fakegateway import contract
 from fakegateway.faults import Faults
 from fakegateway.providers import Outcome
 
+# The one route `enforce-gap` leaves enforced (enforcement wired on chat completions only).
+_GAP_ENFORCED_TYPE = "chat_completion"
+
 
 def _refusal(request_type: str, model: str) -> Outcome:
     extra: dict[str, Any] = {"request_type": request_type}
@@ -36,13 +39,22 @@ class Governance:
 
     def __init__(self, enforce: bool, faults: Faults) -> None:
         self._faults = faults
-        self.enforcing = enforce
+        # The two enforcement faults switch enforcement on by themselves (the fault matrix starts a
+        # gateway with nothing but --fault NAME).
+        self.enforcing = enforce or faults.on("enforce-gap") or faults.on("enforce-refuses-valid-keys")
 
     def refusal(self, request_type: str, model: str, virtual_key_id: str | None) -> Outcome | None:
         """The governance error for this call, or None when it may go on to the provider.
 
         `virtual_key_id` is the id of a known key, or None for an anonymous call.
         """
-        if not self.enforcing or virtual_key_id is not None:
+        if not self.enforcing:
             return None
-        return _refusal(request_type, model)
+        faults = self._faults
+        if virtual_key_id is None:
+            if request_type != _GAP_ENFORCED_TYPE and faults.on("enforce-gap"):
+                return None
+            return _refusal(request_type, model)
+        if faults.on("enforce-refuses-valid-keys"):
+            return _refusal(request_type, model)
+        return None

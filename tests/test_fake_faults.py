@@ -262,6 +262,22 @@ def _recased_prefix(gw: RunningGateway) -> None:
         assert gw.submit(headers={name: value}).status_code == 400, name
 
 
+@check("enforce-gap")
+def _enforced_alike(gw: RunningGateway) -> None:
+    # Whether or not the gateway enforces virtual keys, every route must treat anonymous jobs alike.
+    outcomes = {
+        request_type: finished(gw, request_type)[1].json()["status_code"]
+        for request_type in ("chat_completion", "responses", "embedding", "text_completion")
+    }
+    assert len(set(outcomes.values())) == 1, outcomes
+
+
+@check("enforce-refuses-valid-keys")
+def _valid_key_runs(gw: RunningGateway) -> None:
+    _, response = finished(gw, headers={"x-bf-vk": VK})
+    assert response.json()["status"] == "completed", response.text
+
+
 # validation
 def _rejected(response: requests.Response, message: str) -> None:
     assert response.status_code == 400, response.status_code

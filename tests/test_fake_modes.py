@@ -344,3 +344,62 @@ def test_run_passes_enforcement_through() -> None:
     )
     assert keyed.returncode == 0, keyed.stderr
     assert json.loads(keyed.stdout)["status"] == "completed"
+
+
+# ---------------------------------------------------------------------- the two enforcement faults
+ANONYMOUS_TYPES = ("chat_completion", "responses", "embedding", "text_completion")
+
+
+def anonymous_status_codes(gw: RunningGateway) -> dict[str, int]:
+    codes = {}
+    for request_type in ANONYMOUS_TYPES:
+        job_id = gw.submit_ok(request_type)
+        codes[request_type] = gw.wait_terminal(request_type, job_id).json()["status_code"]
+    return codes
+
+
+def test_enforcement_refuses_anonymous_jobs_on_every_route_alike(enforcing: RunningGateway) -> None:
+    assert set(anonymous_status_codes(enforcing).values()) == {401}
+
+
+@pytest.mark.parametrize("fault", ["enforce-gap", "enforce-refuses-valid-keys"])
+def test_an_enforcement_fault_switches_enforcement_on_by_itself(
+    gateway_factory: GatewayFactory, fault: str
+) -> None:
+    gw = gateway_factory(fault)
+    assert gw.state.governance.enforcing
+    _, body = timed_job(gw)
+    assert_refused_job(body, "chat_completion")
+    assert (
+        gw.post(
+            "/openai/v1/chat/completions", json={"model": "openai/gpt-4o-mini", "messages": [HI]}
+        ).status_code
+        == 401
+    )
+
+
+def test_enforce_gap_leaves_every_route_but_chat_completions_open(gateway_factory: GatewayFactory) -> None:
+    gw = gateway_factory("enforce-gap")
+    codes = anonymous_status_codes(gw)
+    assert codes.pop("chat_completion") == 401
+    assert set(codes.values()) == {200}
+    assert gw.post(OPENAI, json=RESPONSES_BODY).status_code == 200
+    job_id = create(gw, ANTHROPIC)
+    assert retrieve_settled(gw, ANTHROPIC, job_id).status_code == 200
+    # Keyed jobs are untouched.
+    _, body = timed_job(gw, headers={"x-bf-vk": VK})
+    assert body["status"] == "completed"
+
+
+def test_enforce_refuses_valid_keys_fails_keyed_jobs_and_calls_with_401(
+    gateway_factory: GatewayFactory,
+) -> None:
+    gw = gateway_factory("enforce-refuses-valid-keys")
+    keyed = {"x-bf-vk": VK}
+    _, body = timed_job(gw, headers=keyed)
+    assert_refused_job(body, "chat_completion")
+    assert gw.post(OPENAI, keyed, json=RESPONSES_BODY).status_code == 401
+    job_id = create(gw, OPENAI, keyed)
+    assert retrieve_settled(gw, OPENAI, job_id, keyed).status_code == 401
+    # An unknown key is still refused at submit, before any job exists.
+    assert gw.submit(headers={"x-bf-vk": UNKNOWN_VK}).status_code == 400
