@@ -19,6 +19,7 @@ FAULTS: dict[str, str] = {
     "expires-at-on-submit": "submit envelope already carries expires_at",
     "submit-not-pending": "submit envelope says processing instead of pending",
     "submit-500": "every submit answers 500 with the error envelope",
+    "submit-waits-for-provider": "submit answers only once the job's provider call has finished",
     # lifecycle
     "pending-poll-200": "polls of pending/processing jobs answer 200 instead of 202",
     "terminal-poll-202": "polls of completed/failed jobs answer 202 instead of 200",
@@ -37,6 +38,7 @@ FAULTS: dict[str, str] = {
     "rerank-unsorted": "rerank results are not sorted by relevance",
     "odd-id-500": "polling a non-UUID id answers 500 instead of 404",
     "request-id-ignored": "x-request-id is not echoed; a new request_id is generated",
+    "request-id-shared": "without x-request-id, every job gets the same request_id (one per process)",
     # ttl
     "ttl-ignored": "the TTL header is ignored; the default TTL is used",
     "ttl-zero-honoured": 'TTL header "0" gives a TTL of 0 instead of 3600',

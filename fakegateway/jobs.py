@@ -48,7 +48,7 @@ class Executor:
         self._on_terminal = on_terminal
         self._latency_s = latency_s
         self._governance = governance or Governance(False, faults)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[str, asyncio.Task[None]] = {}
 
     def submit(
         self,
@@ -83,19 +83,25 @@ class Executor:
         task = asyncio.create_task(
             self._run(row, model, params, files, webhook_endpoint_id), name=f"job-{row.id}"
         )
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[row.id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(row.id, None))
         return row
 
     @property
     def in_flight(self) -> int:
         return len(self._tasks)
 
+    async def settled(self, job_id: str) -> None:
+        """Wait until the job's task has ended (its terminal write done); the job is not cancelled."""
+        task = self._tasks.get(job_id)
+        if task is not None:
+            await asyncio.wait({task})
+
     async def close(self) -> None:
         """Stop running jobs; their rows stay pending or processing, as after a Bifrost restart."""
-        for task in list(self._tasks):
+        for task in list(self._tasks.values()):
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
 
     async def call_provider(
         self,

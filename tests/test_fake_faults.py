@@ -85,6 +85,15 @@ def _created_at(gw: RunningGateway) -> None:
     assert datetime.now(UTC) - datetime.fromisoformat(body["created_at"]) < timedelta(seconds=30)
 
 
+@check("submit-waits-for-provider")
+def _submit_returns_at_once(gw: RunningGateway) -> None:
+    # The job takes 1.5 s; a submit that waits for it answers after the job is done.
+    submitted = gw.submit(model="openai/gpt-4o-mini-delay-1500ms")
+    assert submitted.status_code == 202
+    assert submitted.elapsed.total_seconds() < 1.0
+    assert gw.poll("chat_completion", submitted.json()["id"]).json()["status"] in ("pending", "processing")
+
+
 @check("expires-at-on-submit", "submit-not-pending")
 def _submit_envelope(gw: RunningGateway) -> None:
     body = gw.submit().json()
@@ -180,6 +189,12 @@ def _rerank(gw: RunningGateway) -> None:
 @check("request-id-ignored")
 def _request_id(gw: RunningGateway) -> None:
     assert gw.submit(headers={"x-request-id": "trace-7"}).json()["request_id"] == "trace-7"
+
+
+@check("request-id-shared")
+def _request_id_generated(gw: RunningGateway) -> None:
+    ids = {gw.submit().json()["request_id"] for _ in range(3)}
+    assert len(ids) == 3 and all(ids)
 
 
 # ttl
