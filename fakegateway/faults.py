@@ -80,6 +80,8 @@ FAULTS: dict[str, str] = {
     "integration-async-any-route": "x-bf-async is honoured on /openai/v1/chat/completions",
     "integration-type-unchecked": "integration retrieve serves a job of another type",
     "integration-jobs-separate": "async-route jobs are not retrievable on integration routes, and vice versa",
+    "integration-completed-stub": "integration retrieve of a completed job answers the stub, not the result",
+    "anthropic-openai-shape": "the Anthropic route answers create and retrieve in the OpenAI Responses shape",
     # misbehaving transport
     "poll-hang": "polls never answer",
     "poll-html": "polls answer 200 text/html (the UI shell)",

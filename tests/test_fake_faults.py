@@ -21,6 +21,12 @@ CAUGHT = (AssertionError, requests.RequestException, ValueError, pytest.fail.Exc
 DEADLINE_S = 2.0
 SLOW_MODEL = "openai/gpt-4o-mini-delay-400ms"
 INTEGRATION = "/openai/v1/responses"
+ANTHROPIC = "/anthropic/v1/messages"
+MESSAGES_BODY = {
+    "model": "anthropic/claude-3-5-haiku-latest",
+    "max_tokens": 16,
+    "messages": [{"role": "user", "content": "hi"}],
+}
 
 
 def check(*names: str) -> Callable[[Check], Check]:
@@ -412,6 +418,35 @@ def _integration_type(gw: RunningGateway) -> None:
 def _integration_shared(gw: RunningGateway) -> None:
     assert _retrieve(gw, gw.submit_ok("responses")).status_code == 200
     readable(gw.poll("responses", _create(gw).json()["id"]))
+
+
+def _completed_responses_job(gw: RunningGateway, path: str, body: dict[str, Any]) -> str:
+    """A job made on an integration route, once /v1/async/responses shows it completed."""
+    response = gw.post(path, {"x-bf-async": "true"}, json=body)
+    job_id = response.json()["id"]
+    assert isinstance(job_id, str)
+    assert gw.wait_terminal("responses", job_id, deadline_s=DEADLINE_S).json()["status"] == "completed"
+    return job_id
+
+
+@check("integration-completed-stub")
+def _integration_completed(gw: RunningGateway) -> None:
+    job_id = _completed_responses_job(gw, INTEGRATION, {"model": "openai/gpt-4o-mini", "input": "hi"})
+    body = _retrieve(gw, job_id).json()
+    assert body["id"] != job_id and body["output"]
+    job_id = _completed_responses_job(gw, ANTHROPIC, MESSAGES_BODY)
+    body = gw.post(ANTHROPIC, {"x-bf-async-id": job_id}, json={}).json()
+    assert body["id"] != job_id and body["content"]
+
+
+@check("anthropic-openai-shape")
+def _anthropic_shape(gw: RunningGateway) -> None:
+    stub = gw.post(ANTHROPIC, {"x-bf-async": "true"}, json=MESSAGES_BODY).json()
+    assert "object" not in stub and "status" not in stub and "output" not in stub
+    gw.wait_terminal("responses", stub["id"], deadline_s=DEADLINE_S)
+    body = gw.post(ANTHROPIC, {"x-bf-async-id": stub["id"]}, json={}).json()
+    assert (body["type"], body["role"]) == ("message", "assistant") and body["content"]
+    assert "object" not in body and "output" not in body
 
 
 # misbehaving transport
