@@ -89,6 +89,7 @@ FAULTS: dict[str, str] = {
     "poll-reset": "polls close the connection without a response",
     # webhooks
     "webhook-missing": "no webhook notification is ever sent",
+    "webhook-early": "notifications go out before the terminal write; result_url answers 202 for ~1 s",
     "webhook-duplicate": "every notification is sent twice, each with its own webhook-id",
     "webhook-unsigned": "notifications carry no webhook-signature header",
     "webhook-bad-signature": "the signature is keyed by the whole secret text, not its base64-decoded key",

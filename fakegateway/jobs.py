@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from uuid import uuid4
@@ -20,6 +21,8 @@ log = logging.getLogger("fakegateway.jobs")
 
 # A job stays pending this long before it is picked up, as a goroutine start takes a moment.
 PENDING_DELAY_S = 0.01
+# How long `webhook-early` holds the terminal write back after enqueueing the notification.
+EARLY_WEBHOOK_LEAD_S = 1.0
 EMPTY_MODEL_MESSAGE = "model is required: no provider can be resolved for an empty model"
 
 
@@ -147,13 +150,25 @@ class Executor:
         outcome = await self.call_provider(
             row.request_type, model, params, files, virtual_key_id=row.virtual_key_id
         )
-        self._finish(row, outcome)
+        finished = self._terminal(row, outcome)
+        if webhook_endpoint_id is not None and self._faults.on("webhook-early"):
+            # The regression: the notification is enqueued before the terminal write lands.
+            self._notify(finished, webhook_endpoint_id)
+            await asyncio.sleep(EARLY_WEBHOOK_LEAD_S)
+            self._write(finished)
+            return
+        self._write(finished)
         # Webhooks are enqueued only once the terminal state is stored (contract §9).
-        finished = self._store.find(row.id, at=now(), include_expired=True)
-        if self._on_terminal is not None and finished is not None:
+        stored = self._store.find(row.id, at=now(), include_expired=True)
+        if stored is not None:
+            self._notify(stored, webhook_endpoint_id)
+
+    def _notify(self, finished: JobRow, webhook_endpoint_id: str | None) -> None:
+        if self._on_terminal is not None:
             self._on_terminal(finished, webhook_endpoint_id)
 
-    def _finish(self, row: JobRow, outcome: Outcome) -> None:
+    def _terminal(self, row: JobRow, outcome: Outcome) -> JobRow:
+        """The job's row as its outcome makes it: completed with a result, or failed with an error."""
         completed = now()
         expires = add_seconds(completed, row.result_ttl)
         if outcome.status_code == 200 and outcome.result is not None:
@@ -162,8 +177,8 @@ class Executor:
             except (TypeError, ValueError) as exc:
                 outcome = failure(500, f"failed to serialize result: {exc}")
             else:
-                self._store.finish(
-                    row.id,
+                return replace(
+                    row,
                     status=COMPLETED,
                     status_code=200,
                     response=response,
@@ -171,19 +186,30 @@ class Executor:
                     completed_at=completed,
                     expires_at=expires,
                 )
-                return
         status_code = outcome.status_code if outcome.status_code and outcome.status_code != 200 else 500
         error = outcome.error or error_body(status_code, "provider returned no result")
         if self._faults.on("failed-status-code-zero"):
             status_code = 0
-        self._store.finish(
-            row.id,
+        return replace(
+            row,
             status=FAILED,
             status_code=status_code,
             response=None,
             error=dumps(error),
             completed_at=completed,
             expires_at=expires,
+        )
+
+    def _write(self, finished: JobRow) -> None:
+        assert finished.completed_at is not None and finished.expires_at is not None
+        self._store.finish(
+            finished.id,
+            status=finished.status,
+            status_code=finished.status_code,
+            response=finished.response,
+            error=finished.error,
+            completed_at=finished.completed_at,
+            expires_at=finished.expires_at,
         )
 
     def _tamper(self, request_type: str, result: dict[str, Any]) -> dict[str, Any]:
