@@ -25,11 +25,17 @@ from fakegateway.store import PROCESSING, JobRow, now
 from fakegateway.ttl import TTL_HEADER, result_ttl
 from fakegateway.webhook_routes import WEBHOOK_HEADER, resolve_submit_webhook
 
+# The one request id of `request-id-shared`, made once per process.
+_SHARED_REQUEST_ID = str(uuid4())
+
 
 def request_id_of(request: web.Request, gateway: Gateway) -> str:
+    """The caller's x-request-id, or a fresh UUID per request (contract §2)."""
     sent = request.headers.get("x-request-id")
     if sent and not gateway.faults.on("request-id-ignored"):
         return sent
+    if gateway.faults.on("request-id-shared"):
+        return _SHARED_REQUEST_ID
     return str(uuid4())
 
 
@@ -129,6 +135,9 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
         request_id=request_id_of(request, gateway),
         webhook_endpoint_id=webhook_endpoint_id,
     )
+    if faults.on("submit-waits-for-provider"):
+        # The regression: the job runs in the handler, as a synchronous gateway's call would.
+        await gateway.executor.settled(row.id)
     return json_response(200 if faults.on("submit-200") else 202, submit_envelope(row, faults))
 
 

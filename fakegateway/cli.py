@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -13,9 +14,9 @@ from typing import NoReturn
 
 from fakegateway import faults as fault_registry
 from fakegateway.app import build_app
-from fakegateway.gateway import DEFAULT_TTL, GatewayConfig
+from fakegateway.gateway import DEFAULT_TTL, MAX_JOB_LATENCY_S, GatewayConfig
 from fakegateway.keys import mask
-from fakegateway.runner import run_command, with_generated_keys
+from fakegateway.runner import modes, run_command, with_generated_keys
 from fakegateway.server import serve_forever
 from fakegateway.store import JobStore
 from fakegateway.webhooks import Declaration, SpecError, parse_declaration
@@ -82,6 +83,38 @@ def positive_factor(text: str) -> float:
     return value
 
 
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def go_duration(text: str) -> float:
+    """Seconds from a Go duration such as `1500ms`, `2s` or `1m30s` (Go's `time.ParseDuration` syntax).
+
+    As in Go, a number needs a unit (only `0` may stand alone); a negative duration is refused here.
+    """
+    value = text.strip()
+    if value in ("0", "+0"):
+        return 0.0
+    body = value[1:] if value.startswith("+") else value
+    position, total = 0, 0.0
+    while body and position < len(body):
+        match = _DURATION_PART.match(body, position)
+        if match is None:
+            break
+        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        position = match.end()
+    if not body or position < len(body):
+        raise argparse.ArgumentTypeError(f"not a duration (use Go syntax such as 1500ms or 2s): {text!r}")
+    return total
+
+
+def job_latency(text: str) -> float:
+    seconds = go_duration(text)
+    if seconds > MAX_JOB_LATENCY_S:
+        raise argparse.ArgumentTypeError(f"at most {MAX_JOB_LATENCY_S:g}s: {text!r}")
+    return seconds
+
+
 def _network_options(parser: argparse.ArgumentParser, default_port: int) -> None:
     what = "a free port" if default_port == 0 else str(default_port)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -142,6 +175,20 @@ def _gateway_options(parser: argparse.ArgumentParser) -> None:
         help="fake-only: multiply every webhook retry backoff by FACTOR (Bifrost's knobs are whole"
         " seconds; default 1 for serve, 0.1 for run so that the suite's retries take fractions of a second)",
     )
+    parser.add_argument(
+        "--enforce-virtual-keys",
+        action="store_true",
+        help="Bifrost's client.enforce_auth_on_inference: an anonymous submit still answers 202 and"
+        " the job fails with 401 virtual_key_required; a synchronous integration call answers 401",
+    )
+    parser.add_argument(
+        "--job-latency",
+        type=job_latency,
+        default=0.0,
+        metavar="DURATION",
+        help="every provider call (async jobs and synchronous integration calls) takes this long before"
+        " it resolves, a Go duration such as 1500ms; a model's delay-Nms token adds to it (default 0)",
+    )
 
 
 def build_parser() -> OneLineParser:
@@ -201,6 +248,8 @@ def _config(parser: OneLineParser, args: argparse.Namespace, default_scale: floa
             late_model_resolution=args.late_model_resolution,
             webhooks=tuple(args.webhooks),
             webhook_backoff_scale=args.webhook_backoff_scale or default_scale,
+            job_latency_s=args.job_latency,
+            enforce_virtual_keys=args.enforce_virtual_keys,
         )
     except ValueError as exc:
         parser.error(str(exc))
@@ -211,7 +260,7 @@ def _print_url(what: str, config: GatewayConfig | None = None) -> Callable[[str]
         details = ""
         if config is not None:
             keys = ", ".join(mask(k) for k in config.virtual_keys) or "none"
-            details = f" (keys: {keys}; faults: {', '.join(config.faults) or 'none'})"
+            details = f" (keys: {keys}; faults: {', '.join(config.faults) or 'none'}{modes(config)})"
         print(f"fakegateway: {what} serving on {url}{details}", file=sys.stderr, flush=True)
         for declared in config.webhooks if config is not None else ():
             # Shown in full once, as Bifrost shows a new endpoint's secret: the receiver needs it.

@@ -118,6 +118,10 @@ TYPE_MISMATCH = "operation type mismatch"
 INTEGRATION_STREAM = "streaming is not supported for async requests"
 INTEGRATION_UNSUPPORTED = "async operation is not supported on this route"
 INTEGRATION_CREATE_FAILED = "failed to create async job"
+# Governance's refusal of an anonymous inference call with enforce-auth on (contract §7).
+VK_REQUIRED_TYPE = "virtual_key_required"
+VK_REQUIRED_MESSAGE = "virtual key is required. Provide a virtual key via the x-bf-vk header."
+VK_REQUIRED_STATUS = 401
 
 VK_PREFIX = "sk-bf-"
 # SubmitJob turns a TTL of 0 (or less) into this, whatever the configured default is.

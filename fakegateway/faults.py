@@ -19,6 +19,7 @@ FAULTS: dict[str, str] = {
     "expires-at-on-submit": "submit envelope already carries expires_at",
     "submit-not-pending": "submit envelope says processing instead of pending",
     "submit-500": "every submit answers 500 with the error envelope",
+    "submit-waits-for-provider": "submit answers only once the job's provider call has finished",
     # lifecycle
     "pending-poll-200": "polls of pending/processing jobs answer 200 instead of 202",
     "terminal-poll-202": "polls of completed/failed jobs answer 202 instead of 200",
@@ -37,6 +38,7 @@ FAULTS: dict[str, str] = {
     "rerank-unsorted": "rerank results are not sorted by relevance",
     "odd-id-500": "polling a non-UUID id answers 500 instead of 404",
     "request-id-ignored": "x-request-id is not echoed; a new request_id is generated",
+    "request-id-shared": "without x-request-id, every job gets the same request_id (one per process)",
     # ttl
     "ttl-ignored": "the TTL header is ignored; the default TTL is used",
     "ttl-zero-honoured": 'TTL header "0" gives a TTL of 0 instead of 3600',
@@ -56,6 +58,8 @@ FAULTS: dict[str, str] = {
     "goog-key-ignored": "x-goog-api-key is never read as a virtual key",
     "api-key-ignored": "api-key is never read as a virtual key",
     "vk-prefix-case-sensitive": "the sk-bf- prefix check of the non-x-bf-vk key headers is case-sensitive",
+    "enforce-gap": "enforcement on, but anonymous jobs are refused on chat completions only",
+    "enforce-refuses-valid-keys": "enforcement on, and jobs with a valid virtual key fail 401 as well",
     # validation
     "stream-accepted": "stream:true (JSON) and stream=true (multipart) are accepted",
     "speech-stream-accepted": 'speech with stream_format "sse" is accepted',
@@ -76,6 +80,8 @@ FAULTS: dict[str, str] = {
     "integration-async-any-route": "x-bf-async is honoured on /openai/v1/chat/completions",
     "integration-type-unchecked": "integration retrieve serves a job of another type",
     "integration-jobs-separate": "async-route jobs are not retrievable on integration routes, and vice versa",
+    "integration-completed-stub": "integration retrieve of a completed job answers the stub, not the result",
+    "anthropic-openai-shape": "the Anthropic route answers create and retrieve in the OpenAI Responses shape",
     # misbehaving transport
     "poll-hang": "polls never answer",
     "poll-html": "polls answer 200 text/html (the UI shell)",
@@ -83,6 +89,7 @@ FAULTS: dict[str, str] = {
     "poll-reset": "polls close the connection without a response",
     # webhooks
     "webhook-missing": "no webhook notification is ever sent",
+    "webhook-early": "notifications go out before the terminal write; result_url answers 202 for ~1 s",
     "webhook-duplicate": "every notification is sent twice, each with its own webhook-id",
     "webhook-unsigned": "notifications carry no webhook-signature header",
     "webhook-bad-signature": "the signature is keyed by the whole secret text, not its base64-decoded key",

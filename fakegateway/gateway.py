@@ -14,6 +14,7 @@ from pathlib import Path
 from aiohttp import web
 
 from fakegateway.faults import Faults
+from fakegateway.governance import Governance
 from fakegateway.jobs import Executor
 from fakegateway.keys import KeyRing, mask
 from fakegateway.store import JobStore, now
@@ -24,6 +25,8 @@ log = logging.getLogger("fakegateway")
 
 DEFAULT_TTL = 3600
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+# Guards against a typo such as --job-latency 15000s, as MAX_DELAY_MS does for the model token.
+MAX_JOB_LATENCY_S = 600.0
 # Bifrost's cleaner runs once at start, then every minute.
 CLEAN_INTERVAL_S = 60.0
 
@@ -39,6 +42,10 @@ class GatewayConfig:
     webhooks: tuple[Declaration, ...] = ()
     # Fake-only: Bifrost's backoff knobs are whole seconds (at least 1); tests shrink them with this.
     webhook_backoff_scale: float = 1.0
+    # Every provider call takes this long before it resolves (a real provider's pace); 0 for none.
+    job_latency_s: float = 0.0
+    # client.enforce_auth_on_inference: anonymous inference calls are refused inside the call.
+    enforce_virtual_keys: bool = False
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -58,6 +65,8 @@ class GatewayConfig:
             raise ValueError(f"--webhook {twice[0]!r} is declared twice")
         if not self.webhook_backoff_scale > 0:
             raise ValueError("--webhook-backoff-scale must be a positive number")
+        if not 0 <= self.job_latency_s <= MAX_JOB_LATENCY_S:
+            raise ValueError(f"--job-latency must be between 0 and {MAX_JOB_LATENCY_S:g} s")
 
 
 class Gateway:
@@ -67,6 +76,7 @@ class Gateway:
         self.config = config
         self.faults = Faults(config.faults)
         self.keys = KeyRing(config.virtual_keys)
+        self.governance = Governance(config.enforce_virtual_keys, self.faults)
         self._store: JobStore | None = None
         self._executor: Executor | None = None
         self._dispatcher: Dispatcher | None = None
@@ -113,7 +123,13 @@ class Gateway:
             self.webhooks, self._store, self.faults, self.config.webhook_backoff_scale
         )
         await self._dispatcher.start()
-        self._executor = Executor(self._store, self.faults, on_terminal=self._dispatcher.job_finished)
+        self._executor = Executor(
+            self._store,
+            self.faults,
+            on_terminal=self._dispatcher.job_finished,
+            latency_s=self.config.job_latency_s,
+            governance=self.governance,
+        )
         cleaner = asyncio.create_task(self._clean_periodically(), name="async-job-cleaner")
         try:
             yield

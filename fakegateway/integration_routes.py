@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -64,6 +64,13 @@ def _error(gateway: Gateway, route: IntegrationRoute, status: int, message: str)
     ):
         return error_response(status, message, gateway.faults)
     return json_response(status, anthropic_route.error_to_anthropic(error_body(status, message)))
+
+
+def _shaped(gateway: Gateway, route: IntegrationRoute) -> IntegrationRoute:
+    """The route whose async converter shapes the stub and the completed body."""
+    if route.flavour is Flavour.ANTHROPIC and gateway.faults.on("anthropic-openai-shape"):
+        return replace(route, flavour=Flavour.OPENAI)  # the regression: the Responses converter
+    return route
 
 
 def _stub(route: IntegrationRoute, row: JobRow) -> dict[str, Any]:
@@ -140,11 +147,14 @@ async def handle(request: web.Request, route: IntegrationRoute) -> web.StreamRes
     if streaming:
         return _error(gateway, route, 400, SYNC_STREAM_MESSAGE)
     key = virtual_key(request.headers, faults)
-    if key is not None and gateway.keys.resolve(key) is None:
+    key_id = None if key is None else gateway.keys.resolve(key)
+    if key is not None and key_id is None:
         # Governance refuses unknown keys inside the synchronous call.
         message = "virtual key not found. The provided virtual key does not exist or has been revoked."
         return _error(gateway, route, 401, message)
-    outcome = await gateway.executor.call_provider(route.request_type, model, params, [])
+    outcome = await gateway.executor.call_provider(
+        route.request_type, model, params, [], virtual_key_id=key_id
+    )
     return _send_outcome(gateway, route, outcome, failed_status=outcome.status_code or 500)
 
 
@@ -172,7 +182,9 @@ def _create(
     )
     if faults.on("integration-jobs-separate"):
         gateway.integration_job_ids.add(row.id)
-    return json_response(202 if faults.on("integration-create-202") else 200, _stub(route, row))
+    return json_response(
+        202 if faults.on("integration-create-202") else 200, _stub(_shaped(gateway, route), row)
+    )
 
 
 def _retrieve(gateway: Gateway, route: IntegrationRoute, request: web.Request, job_id: str) -> web.Response:
@@ -188,14 +200,14 @@ def _retrieve(gateway: Gateway, route: IntegrationRoute, request: web.Request, j
     foreign = faults.on("integration-jobs-separate") and row.id not in gateway.integration_job_ids
     if access_problem(gateway, row, request, integration=True) or not type_ok or foreign:
         return _error(gateway, route, 404, contract.JOB_NOT_FOUND)
-    if row.status == COMPLETED:
+    if row.status == COMPLETED and not faults.on("integration-completed-stub"):
         result = None if row.response is None else _decode(row.response)
-        return _send_outcome(gateway, route, Outcome(200, result, None), failed_status=500)
+        return _send_outcome(gateway, _shaped(gateway, route), Outcome(200, result, None), failed_status=500)
     if row.status == FAILED:
         status = 200 if faults.on("integration-failed-200") else (row.status_code or 500)
         error = None if row.error is None else _decode(row.error)
         return _send_outcome(gateway, route, Outcome(row.status_code, None, error), failed_status=status)
-    return json_response(200, _stub(route, row))
+    return json_response(200, _stub(_shaped(gateway, route), row))
 
 
 def _decode(text: str) -> dict[str, Any]:

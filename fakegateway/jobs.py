@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from uuid import uuid4
@@ -12,6 +13,7 @@ from uuid import uuid4
 from fakegateway import providers
 from fakegateway.envelope import dumps, error_body
 from fakegateway.faults import Faults
+from fakegateway.governance import Governance
 from fakegateway.providers import FilePart, Outcome
 from fakegateway.store import COMPLETED, FAILED, PENDING, JobRow, JobStore, add_seconds, now
 
@@ -19,6 +21,8 @@ log = logging.getLogger("fakegateway.jobs")
 
 # A job stays pending this long before it is picked up, as a goroutine start takes a moment.
 PENDING_DELAY_S = 0.01
+# How long `webhook-early` holds the terminal write back after enqueueing the notification.
+EARLY_WEBHOOK_LEAD_S = 1.0
 EMPTY_MODEL_MESSAGE = "model is required: no provider can be resolved for an empty model"
 
 
@@ -33,11 +37,21 @@ def failure(status: int, message: str) -> Outcome:
 class Executor:
     """Inserts jobs, runs them in the background, and records their outcome."""
 
-    def __init__(self, store: JobStore, faults: Faults, on_terminal: TerminalHook | None = None) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        faults: Faults,
+        on_terminal: TerminalHook | None = None,
+        *,
+        latency_s: float = 0.0,
+        governance: Governance | None = None,
+    ) -> None:
         self._store = store
         self._faults = faults
         self._on_terminal = on_terminal
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._latency_s = latency_s
+        self._governance = governance or Governance(False, faults)
+        self._tasks: dict[str, asyncio.Task[None]] = {}
 
     def submit(
         self,
@@ -72,27 +86,48 @@ class Executor:
         task = asyncio.create_task(
             self._run(row, model, params, files, webhook_endpoint_id), name=f"job-{row.id}"
         )
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[row.id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(row.id, None))
         return row
 
     @property
     def in_flight(self) -> int:
         return len(self._tasks)
 
+    async def settled(self, job_id: str) -> None:
+        """Wait until the job's task has ended (its terminal write done); the job is not cancelled."""
+        task = self._tasks.get(job_id)
+        if task is not None:
+            await asyncio.wait({task})
+
     async def close(self) -> None:
         """Stop running jobs; their rows stay pending or processing, as after a Bifrost restart."""
-        for task in list(self._tasks):
+        for task in list(self._tasks.values()):
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
 
     async def call_provider(
-        self, request_type: str, model: str, params: dict[str, Any], files: list[FilePart]
+        self,
+        request_type: str,
+        model: str,
+        params: dict[str, Any],
+        files: list[FilePart],
+        *,
+        virtual_key_id: str | None,
     ) -> Outcome:
-        """The provider call of a job (or of a synchronous integration request), never raising."""
+        """The inference call of a job (or of a synchronous integration request), never raising.
+
+        `virtual_key_id` is the caller's known key, or None for an anonymous call: governance runs
+        inside this call, before the provider is reached (contract §7).
+        """
         if not model:
             return failure(400, EMPTY_MODEL_MESSAGE)
+        if (refused := self._governance.refusal(request_type, model, virtual_key_id)) is not None:
+            return refused
         try:
+            if self._latency_s > 0:
+                # --job-latency: the provider's base pace; a model's delay-Nms token adds to it.
+                await asyncio.sleep(self._latency_s)
             return await providers.execute(request_type, model, params, files)
         except asyncio.CancelledError:
             raise
@@ -112,14 +147,28 @@ class Executor:
         self._store.mark_processing(row.id)
         if self._faults.on("job-stuck"):
             return
-        outcome = await self.call_provider(row.request_type, model, params, files)
-        self._finish(row, outcome)
+        outcome = await self.call_provider(
+            row.request_type, model, params, files, virtual_key_id=row.virtual_key_id
+        )
+        finished = self._terminal(row, outcome)
+        if webhook_endpoint_id is not None and self._faults.on("webhook-early"):
+            # The regression: the notification is enqueued before the terminal write lands.
+            self._notify(finished, webhook_endpoint_id)
+            await asyncio.sleep(EARLY_WEBHOOK_LEAD_S)
+            self._write(finished)
+            return
+        self._write(finished)
         # Webhooks are enqueued only once the terminal state is stored (contract §9).
-        finished = self._store.find(row.id, at=now(), include_expired=True)
-        if self._on_terminal is not None and finished is not None:
+        stored = self._store.find(row.id, at=now(), include_expired=True)
+        if stored is not None:
+            self._notify(stored, webhook_endpoint_id)
+
+    def _notify(self, finished: JobRow, webhook_endpoint_id: str | None) -> None:
+        if self._on_terminal is not None:
             self._on_terminal(finished, webhook_endpoint_id)
 
-    def _finish(self, row: JobRow, outcome: Outcome) -> None:
+    def _terminal(self, row: JobRow, outcome: Outcome) -> JobRow:
+        """The job's row as its outcome makes it: completed with a result, or failed with an error."""
         completed = now()
         expires = add_seconds(completed, row.result_ttl)
         if outcome.status_code == 200 and outcome.result is not None:
@@ -128,8 +177,8 @@ class Executor:
             except (TypeError, ValueError) as exc:
                 outcome = failure(500, f"failed to serialize result: {exc}")
             else:
-                self._store.finish(
-                    row.id,
+                return replace(
+                    row,
                     status=COMPLETED,
                     status_code=200,
                     response=response,
@@ -137,19 +186,30 @@ class Executor:
                     completed_at=completed,
                     expires_at=expires,
                 )
-                return
         status_code = outcome.status_code if outcome.status_code and outcome.status_code != 200 else 500
         error = outcome.error or error_body(status_code, "provider returned no result")
         if self._faults.on("failed-status-code-zero"):
             status_code = 0
-        self._store.finish(
-            row.id,
+        return replace(
+            row,
             status=FAILED,
             status_code=status_code,
             response=None,
             error=dumps(error),
             completed_at=completed,
             expires_at=expires,
+        )
+
+    def _write(self, finished: JobRow) -> None:
+        assert finished.completed_at is not None and finished.expires_at is not None
+        self._store.finish(
+            finished.id,
+            status=finished.status,
+            status_code=finished.status_code,
+            response=finished.response,
+            error=finished.error,
+            completed_at=finished.completed_at,
+            expires_at=finished.expires_at,
         )
 
     def _tamper(self, request_type: str, result: dict[str, Any]) -> dict[str, Any]:

@@ -86,6 +86,16 @@ def command_env(
     return env
 
 
+def modes(config: GatewayConfig) -> str:
+    """The switched-on modes for a start-up line, each as `; ...` (empty when none is on)."""
+    parts = []
+    if config.enforce_virtual_keys:
+        parts.append("; enforcing virtual keys")
+    if config.job_latency_s:
+        parts.append(f"; job latency {config.job_latency_s * 1000:g}ms")
+    return "".join(parts)
+
+
 def wait_until_answering(url: str, deadline_s: float = HEALTH_DEADLINE_S) -> None:
     """Return once /health gives any HTTP answer (a 503 is an answer: the suite judges it)."""
     deadline = time.monotonic() + deadline_s
@@ -164,7 +174,7 @@ def run_command(
             faults = ", ".join(sorted(app[GATEWAY].faults.active)) or "none"
             scale = config.webhook_backoff_scale
             backoff = f"; webhook backoff x{scale:g} (fake-only)" if scale != 1 else ""
-            note(f"gateway on {url} (keys: {keys}; faults: {faults}{backoff})")
+            note(f"gateway on {url} (keys: {keys}; faults: {faults}{modes(config)}{backoff})")
             for declared in config.webhooks:
                 note(f"webhook {declared.spec.name} -> {declared.spec.url} ({mask_secret(declared.secret)})")
             env = command_env(

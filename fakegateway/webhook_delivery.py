@@ -56,6 +56,8 @@ class Notification:
     request_id: str | None
     event: str
     status: str  # the job's status when enqueued, for the degraded body of an expired job
+    # The terminal row as enqueued; rendered only while the store does not show it yet (`webhook-early`).
+    snapshot: JobRow | None = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,9 @@ class Dispatcher:
                 continue  # the endpoint did not subscribe to this event; the job is unaffected
             copies = 2 if faults.on("webhook-duplicate") else 1
             for _ in range(copies):
-                note = Notification(str(uuid4()), endpoint.id, row.id, row.request_id, event, row.status)
+                note = Notification(
+                    str(uuid4()), endpoint.id, row.id, row.request_id, event, row.status, snapshot=row
+                )
                 self._spawn(self._deliver(note))
 
     def redeliver(self, record: DeliveryRecord) -> str:
@@ -188,6 +192,8 @@ class Dispatcher:
             return PERMANENT
         spec = endpoint.spec
         row = self._store.find(note.job_id, at=now())
+        if row is not None and not row.terminal and note.snapshot is not None:
+            row = note.snapshot
         path = BY_TYPE[row.request_type].path if row is not None and row.request_type in BY_TYPE else None
         result_url = None if path is None else f"{path}/{note.job_id}"
         if result_url is not None and self._faults.on("webhook-result-url-wrong"):

@@ -21,6 +21,12 @@ CAUGHT = (AssertionError, requests.RequestException, ValueError, pytest.fail.Exc
 DEADLINE_S = 2.0
 SLOW_MODEL = "openai/gpt-4o-mini-delay-400ms"
 INTEGRATION = "/openai/v1/responses"
+ANTHROPIC = "/anthropic/v1/messages"
+MESSAGES_BODY = {
+    "model": "anthropic/claude-3-5-haiku-latest",
+    "max_tokens": 16,
+    "messages": [{"role": "user", "content": "hi"}],
+}
 
 
 def check(*names: str) -> Callable[[Check], Check]:
@@ -83,6 +89,15 @@ def _created_at(gw: RunningGateway) -> None:
     body = gw.submit().json()
     assert "created_at" in body
     assert datetime.now(UTC) - datetime.fromisoformat(body["created_at"]) < timedelta(seconds=30)
+
+
+@check("submit-waits-for-provider")
+def _submit_returns_at_once(gw: RunningGateway) -> None:
+    # The job takes 1.5 s; a submit that waits for it answers after the job is done.
+    submitted = gw.submit(model="openai/gpt-4o-mini-delay-1500ms")
+    assert submitted.status_code == 202
+    assert submitted.elapsed.total_seconds() < 1.0
+    assert gw.poll("chat_completion", submitted.json()["id"]).json()["status"] in ("pending", "processing")
 
 
 @check("expires-at-on-submit", "submit-not-pending")
@@ -182,6 +197,12 @@ def _request_id(gw: RunningGateway) -> None:
     assert gw.submit(headers={"x-request-id": "trace-7"}).json()["request_id"] == "trace-7"
 
 
+@check("request-id-shared")
+def _request_id_generated(gw: RunningGateway) -> None:
+    ids = {gw.submit().json()["request_id"] for _ in range(3)}
+    assert len(ids) == 3 and all(ids)
+
+
 # ttl
 @check("ttl-ignored", "ttl-minutes")
 def _ttl_custom(gw: RunningGateway) -> None:
@@ -260,6 +281,22 @@ def _recased_prefix(gw: RunningGateway) -> None:
         ("api-key", recased),
     ):
         assert gw.submit(headers={name: value}).status_code == 400, name
+
+
+@check("enforce-gap")
+def _enforced_alike(gw: RunningGateway) -> None:
+    # Whether or not the gateway enforces virtual keys, every route must treat anonymous jobs alike.
+    outcomes = {
+        request_type: finished(gw, request_type)[1].json()["status_code"]
+        for request_type in ("chat_completion", "responses", "embedding", "text_completion")
+    }
+    assert len(set(outcomes.values())) == 1, outcomes
+
+
+@check("enforce-refuses-valid-keys")
+def _valid_key_runs(gw: RunningGateway) -> None:
+    _, response = finished(gw, headers={"x-bf-vk": VK})
+    assert response.json()["status"] == "completed", response.text
 
 
 # validation
@@ -381,6 +418,35 @@ def _integration_type(gw: RunningGateway) -> None:
 def _integration_shared(gw: RunningGateway) -> None:
     assert _retrieve(gw, gw.submit_ok("responses")).status_code == 200
     readable(gw.poll("responses", _create(gw).json()["id"]))
+
+
+def _completed_responses_job(gw: RunningGateway, path: str, body: dict[str, Any]) -> str:
+    """A job made on an integration route, once /v1/async/responses shows it completed."""
+    response = gw.post(path, {"x-bf-async": "true"}, json=body)
+    job_id = response.json()["id"]
+    assert isinstance(job_id, str)
+    assert gw.wait_terminal("responses", job_id, deadline_s=DEADLINE_S).json()["status"] == "completed"
+    return job_id
+
+
+@check("integration-completed-stub")
+def _integration_completed(gw: RunningGateway) -> None:
+    job_id = _completed_responses_job(gw, INTEGRATION, {"model": "openai/gpt-4o-mini", "input": "hi"})
+    body = _retrieve(gw, job_id).json()
+    assert body["id"] != job_id and body["output"]
+    job_id = _completed_responses_job(gw, ANTHROPIC, MESSAGES_BODY)
+    body = gw.post(ANTHROPIC, {"x-bf-async-id": job_id}, json={}).json()
+    assert body["id"] != job_id and body["content"]
+
+
+@check("anthropic-openai-shape")
+def _anthropic_shape(gw: RunningGateway) -> None:
+    stub = gw.post(ANTHROPIC, {"x-bf-async": "true"}, json=MESSAGES_BODY).json()
+    assert "object" not in stub and "status" not in stub and "output" not in stub
+    gw.wait_terminal("responses", stub["id"], deadline_s=DEADLINE_S)
+    body = gw.post(ANTHROPIC, {"x-bf-async-id": stub["id"]}, json={}).json()
+    assert (body["type"], body["role"]) == ("message", "assistant") and body["content"]
+    assert "object" not in body and "output" not in body
 
 
 # misbehaving transport

@@ -632,6 +632,17 @@ def _completed(gw: RunningGateway, receiver: Receiver) -> None:
     assert gw.get(delivery.data["result_url"]).json()["id"] == job_id
 
 
+@check("webhook-early")
+def _after_the_terminal_write(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver)
+    job_id = hook.submit()
+    got, reached = receiver.wait_for(lambda d: d.path == hook.path and d.job_id == job_id, 1, WAIT_S)
+    assert reached, "no notification"
+    # At once: the terminal state must already be visible behind result_url.
+    response = gw.get(got[0].data["result_url"])
+    assert (response.status_code, response.json()["status"]) == (200, "completed")
+
+
 @check("webhook-wrong-event")
 def _failed(gw: RunningGateway, receiver: Receiver) -> None:
     hook = Hook(gw, receiver)
