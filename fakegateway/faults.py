@@ -82,6 +82,7 @@ FAULTS: dict[str, str] = {
     "integration-jobs-separate": "async-route jobs are not retrievable on integration routes, and vice versa",
     "integration-completed-stub": "integration retrieve of a completed job answers the stub, not the result",
     "anthropic-openai-shape": "the Anthropic route answers create and retrieve in the OpenAI Responses shape",
+    "integration-webhook-ignored": "integration creates ignore x-bf-async-webhook (no refusal, no notice)",
     # misbehaving transport
     "poll-hang": "polls never answer",
     "poll-html": "polls answer 200 text/html (the UI shell)",

@@ -18,6 +18,7 @@ from fakegateway.keys import virtual_key
 from fakegateway.providers import Outcome, anthropic_route
 from fakegateway.store import COMPLETED, FAILED, JobRow, now
 from fakegateway.ttl import TTL_HEADER, result_ttl
+from fakegateway.webhook_routes import WEBHOOK_HEADER, resolve_submit_webhook
 
 ASYNC_HEADER = "x-bf-async"
 ASYNC_ID_HEADER = "x-bf-async-id"
@@ -171,6 +172,14 @@ def _create(
     ttl = result_ttl(request.headers.get(TTL_HEADER), gateway.config.default_ttl, faults)
     if ttl is None:
         return _error(gateway, route, 400, f"invalid {TTL_HEADER} header")
+    # SubmitJob resolves the webhook reference for integration creates too (contract §8, §9);
+    # the route answers its generic refusal, whatever the reason.
+    webhook_endpoint_id = None
+    webhook_name = request.headers.get(WEBHOOK_HEADER, "").strip()
+    if webhook_name and not faults.on("integration-webhook-ignored"):
+        webhook_endpoint_id, problem = resolve_submit_webhook(gateway, webhook_name)
+        if problem:
+            return _error(gateway, route, 400, contract.INTEGRATION_CREATE_FAILED)
     row = gateway.executor.submit(
         request_type=route.request_type,
         model=model,
@@ -179,6 +188,7 @@ def _create(
         virtual_key_id=key_id,
         ttl=ttl,
         request_id=request_id_of(request, gateway),
+        webhook_endpoint_id=webhook_endpoint_id,
     )
     if faults.on("integration-jobs-separate"):
         gateway.integration_job_ids.add(row.id)

@@ -449,6 +449,17 @@ def _anthropic_shape(gw: RunningGateway) -> None:
     assert "object" not in body and "output" not in body
 
 
+@check("integration-webhook-ignored")
+def _integration_webhook(gw: RunningGateway) -> None:
+    # Without a receiver, the refusal of a name no endpoint has is what shows the header was read.
+    headers = {"x-bf-async": "true", "x-bf-async-webhook": "no-such-endpoint"}
+    for route, body in (
+        (INTEGRATION, {"model": "openai/gpt-4o-mini", "input": "hi"}),
+        (ANTHROPIC, MESSAGES_BODY),
+    ):
+        assert gw.post(route, headers, json=body).status_code == 400, route
+
+
 # misbehaving transport
 @check("poll-hang", "poll-html", "poll-truncated", "poll-reset")
 def _poll_transport(gw: RunningGateway) -> None:

@@ -533,6 +533,81 @@ def test_an_expired_job_gets_the_degraded_body(gateway_factory: GatewayFactory, 
     assert got[1].data == {"job_id": job_id, "status": "completed", "result_expired": True}
 
 
+# ---------------------------------------------------------------------- integration routes
+OPENAI_ROUTE = "/openai/v1/responses"
+ANTHROPIC_ROUTE = "/anthropic/v1/messages"
+INTEGRATION_BODIES: dict[str, dict[str, Any]] = {
+    OPENAI_ROUTE: {"model": "openai/gpt-4o-mini", "input": "Say hello."},
+    ANTHROPIC_ROUTE: {
+        "model": "anthropic/claude-3-5-haiku-latest",
+        "max_tokens": 16,
+        "messages": [{"role": "user", "content": "Say hello."}],
+    },
+}
+
+
+def _integration_create(
+    gw: RunningGateway, route: str, headers: dict[str, str], model: str | None = None
+) -> requests.Response:
+    body = {**INTEGRATION_BODIES[route], **({"model": model} if model else {})}
+    return gw.post(route, {"x-bf-async": "true", **headers}, json=body)
+
+
+@pytest.mark.parametrize("route", [OPENAI_ROUTE, ANTHROPIC_ROUTE])
+def test_integration_create_notifies_with_the_responses_poll_path(
+    gw: RunningGateway, receiver: Receiver, route: str
+) -> None:
+    hook = Hook(gw, receiver)
+    created = _integration_create(gw, route, {HEADER: hook.name, "x-bf-vk": VK})
+    assert created.status_code == 200, created.text
+    job_id = created.json()["id"]
+    (delivery,) = hook.wait(job_id=job_id)
+    verify(hook.secret, delivery.headers, delivery.body)
+    assert delivery.event == "async_job.completed"
+    data = delivery.data
+    assert (data["request_type"], data["status"], data["status_code"]) == ("responses", "completed", 200)
+    assert data["result_url"] == f"/v1/async/responses/{job_id}"
+    served = gw.get(data["result_url"], {"x-bf-vk": VK})
+    assert served.status_code == 200 and served.json()["id"] == job_id
+    (row,) = hook.history()
+    assert (row["async_job_id"], row["outcome"]) == (job_id, "delivered")
+
+
+def test_integration_failed_job_notifies_async_job_failed(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver)
+    created = _integration_create(gw, ANTHROPIC_ROUTE, {HEADER: hook.name}, "anthropic/claude-fail-529")
+    (delivery,) = hook.wait(job_id=created.json()["id"])
+    assert delivery.event == "async_job.failed"
+    assert (delivery.data["status"], delivery.data["status_code"]) == ("failed", 529)
+
+
+@pytest.mark.parametrize("route", [OPENAI_ROUTE, ANTHROPIC_ROUTE])
+def test_integration_create_refuses_unknown_and_disabled_names(
+    gw: RunningGateway, receiver: Receiver, route: str
+) -> None:
+    disabled = Hook(gw, receiver, disabled=True)
+    for name in ("no-such-endpoint", disabled.name):
+        response = _integration_create(gw, route, {HEADER: name})
+        assert response.status_code == 400, (name, response.text)
+        body = response.json()
+        if route == ANTHROPIC_ROUTE:
+            assert body["type"] == "error"
+            assert body["error"] == {"type": "invalid_request_error", "message": "failed to create async job"}
+        else:
+            assert body["error"]["message"] == "failed to create async job"
+    assert gw.state.store.count() == 0  # no job was created
+    assert receiver.watch_quietly(lambda d: True, 0, time.monotonic() + QUIET_S) == []
+
+
+def test_integration_header_is_ignored_without_x_bf_async(gw: RunningGateway, receiver: Receiver) -> None:
+    """A synchronous call creates no job, so the header names nothing to notify (nor refuses)."""
+    hook = Hook(gw, receiver)
+    for name in (hook.name, "no-such-endpoint"):
+        response = gw.post(OPENAI_ROUTE, {HEADER: name}, json=INTEGRATION_BODIES[OPENAI_ROUTE])
+        assert response.status_code == 200 and response.json()["status"] == "completed"
+    assert receiver.watch_quietly(lambda d: True, 0, time.monotonic() + QUIET_S) == []
+
+
 # ---------------------------------------------------------------------- command line
 def test_declaration_parsing() -> None:
     declared = parse_declaration(
