@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from fakegateway import faults as fault_registry
 from fakegateway.app import build_app
-from fakegateway.gateway import DEFAULT_TTL, MAX_JOB_LATENCY_S, GatewayConfig
+from fakegateway.gateway import DEFAULT_PROVIDER_TIMEOUT_S, DEFAULT_TTL, MAX_JOB_LATENCY_S, GatewayConfig
 from fakegateway.keys import mask
 from fakegateway.runner import modes, run_command, with_generated_keys
 from fakegateway.server import serve_forever
@@ -115,6 +115,18 @@ def job_latency(text: str) -> float:
     return seconds
 
 
+MAX_PROVIDER_TIMEOUT_S = 3600.0
+
+
+def provider_timeout(text: str) -> float:
+    seconds = go_duration(text)
+    if not 0 < seconds <= MAX_PROVIDER_TIMEOUT_S:
+        raise argparse.ArgumentTypeError(
+            f"a duration above 0 and at most {MAX_PROVIDER_TIMEOUT_S:g}s: {text!r}"
+        )
+    return seconds
+
+
 def _network_options(parser: argparse.ArgumentParser, default_port: int) -> None:
     what = "a free port" if default_port == 0 else str(default_port)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -166,6 +178,15 @@ def _gateway_options(parser: argparse.ArgumentParser) -> None:
         help="declare a webhook endpoint (repeatable); options: secret=whsec_..., events=a|b,"
         " include_response=true, disabled=true, max_retries=N, retry_backoff_initial_seconds=N, ...;"
         " the secret is generated when not given",
+    )
+    parser.add_argument(
+        "--provider-timeout",
+        type=provider_timeout,
+        default=DEFAULT_PROVIDER_TIMEOUT_S,
+        metavar="DURATION",
+        help="a provider call (--job-latency and delay-Nms included) that takes longer fails with 504"
+        " request_timed_out, as with Bifrost's default_request_timeout_in_seconds; a Go duration such as"
+        f" 500ms (default {DEFAULT_PROVIDER_TIMEOUT_S:g}s)",
     )
     parser.add_argument(
         "--webhook-backoff-scale",
@@ -250,6 +271,7 @@ def _config(parser: OneLineParser, args: argparse.Namespace, default_scale: floa
             webhook_backoff_scale=args.webhook_backoff_scale or default_scale,
             job_latency_s=args.job_latency,
             enforce_virtual_keys=args.enforce_virtual_keys,
+            provider_timeout=args.provider_timeout,
         )
     except ValueError as exc:
         parser.error(str(exc))

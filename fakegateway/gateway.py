@@ -27,6 +27,8 @@ DEFAULT_TTL = 3600
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 # Guards against a typo such as --job-latency 15000s, as MAX_DELAY_MS does for the model token.
 MAX_JOB_LATENCY_S = 600.0
+# Bifrost's network_config.default_request_timeout_in_seconds, when a provider sets none.
+DEFAULT_PROVIDER_TIMEOUT_S = 30.0
 # Bifrost's cleaner runs once at start, then every minute.
 CLEAN_INTERVAL_S = 60.0
 
@@ -46,6 +48,8 @@ class GatewayConfig:
     job_latency_s: float = 0.0
     # client.enforce_auth_on_inference: anonymous inference calls are refused inside the call.
     enforce_virtual_keys: bool = False
+    # Seconds a provider call may take before it fails with 504 (fractions are fake-only, for tests).
+    provider_timeout: float = DEFAULT_PROVIDER_TIMEOUT_S
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -67,6 +71,8 @@ class GatewayConfig:
             raise ValueError("--webhook-backoff-scale must be a positive number")
         if not 0 <= self.job_latency_s <= MAX_JOB_LATENCY_S:
             raise ValueError(f"--job-latency must be between 0 and {MAX_JOB_LATENCY_S:g} s")
+        if not self.provider_timeout > 0:
+            raise ValueError("--provider-timeout must be a positive duration")
 
 
 class Gateway:
@@ -129,6 +135,7 @@ class Gateway:
             on_terminal=self._dispatcher.job_finished,
             latency_s=self.config.job_latency_s,
             governance=self.governance,
+            provider_timeout=self.config.provider_timeout,
         )
         cleaner = asyncio.create_task(self._clean_periodically(), name="async-job-cleaner")
         try:

@@ -45,11 +45,16 @@ class Executor:
         *,
         latency_s: float = 0.0,
         governance: Governance | None = None,
+        provider_timeout: float | None = None,
     ) -> None:
         self._store = store
         self._faults = faults
         self._on_terminal = on_terminal
+        # --job-latency: the provider's base pace; a model's delay-Nms token adds to it.
         self._latency_s = latency_s
+        # Bifrost's `default_request_timeout_in_seconds`: a provider call that outlasts it (the latency
+        # included) fails with 504.
+        self._provider_timeout = provider_timeout
         self._governance = governance or Governance(False, faults)
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
@@ -125,10 +130,9 @@ class Executor:
         if (refused := self._governance.refusal(request_type, model, virtual_key_id)) is not None:
             return refused
         try:
-            if self._latency_s > 0:
-                # --job-latency: the provider's base pace; a model's delay-Nms token adds to it.
-                await asyncio.sleep(self._latency_s)
-            return await providers.execute(request_type, model, params, files)
+            return await providers.execute(
+                request_type, model, params, files, timeout=self._provider_timeout, latency=self._latency_s
+            )
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a job must end failed, never vanish with its task

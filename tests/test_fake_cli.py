@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from fakegateway.cli import main
+from fakegateway.cli import build_parser, main
 from fakegateway.faults import FAULTS
 
 PYTHON = sys.executable
@@ -147,6 +147,13 @@ BAD_INPUT = [
     (["run"], "command"),
     (["run", "--no-keys", "--virtual-key", "sk-bf-k-0001", "--", "true"], "--no-keys"),
     (["launch"], "launch"),
+    (["serve", "--provider-timeout", "0"], "--provider-timeout"),
+    (["serve", "--provider-timeout", "30"], "--provider-timeout"),  # Go durations need a unit
+    (["serve", "--provider-timeout", "soon"], "--provider-timeout"),
+    (["run", "--provider-timeout=-1s", "--", "true"], "--provider-timeout"),
+    (["serve", "--provider-timeout", "2h"], "--provider-timeout"),
+    # The standalone providers have no timeout: a real Bifrost in front of them enforces its own.
+    (["providers", "--provider-timeout", "1s"], "--provider-timeout"),
 ]
 
 
@@ -163,6 +170,14 @@ def test_bad_input_is_one_line_and_exit_2(
     assert len(lines) == 1, captured.err
     assert named in lines[0]
     assert "duplicated-secret" not in lines[0]
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("30s", 30.0), ("0.5s", 0.5), ("500ms", 0.5), ("1m30s", 90.0)])
+def test_provider_timeout_takes_a_duration(text: str, seconds: float) -> None:
+    for command in (["serve"], ["run", "--no-keys"]):
+        args = build_parser().parse_args([*command, "--provider-timeout", text])
+        assert args.provider_timeout == seconds
+    assert build_parser().parse_args(["serve"]).provider_timeout == 30.0
 
 
 def test_db_that_is_not_sqlite_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

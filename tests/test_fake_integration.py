@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import datetime
 from typing import Any
 
 import pytest
-from conftest import ALT_VK, NIL_UUID, UNKNOWN_VK, VK, RunningGateway, wait_for
+from conftest import ALT_VK, NIL_UUID, UNKNOWN_VK, VK, GatewayFactory, RunningGateway, wait_for
 
 OPENAI = "/openai/v1/responses"
 ANTHROPIC = "/anthropic/v1/messages"
@@ -210,3 +211,21 @@ def test_integration_ttl_header_is_honoured(gateway: RunningGateway) -> None:
     body = gateway.wait_terminal("responses", job_id).json()
     ttl = datetime.fromisoformat(body["expires_at"]) - datetime.fromisoformat(body["completed_at"])
     assert ttl.total_seconds() == 120
+
+
+@pytest.mark.parametrize("path", [OPENAI, ANTHROPIC])
+def test_a_synchronous_call_that_outlasts_the_provider_timeout_answers_504(
+    gateway_factory: GatewayFactory, path: str
+) -> None:
+    running = gateway_factory(provider_timeout=0.5)
+    slow = "openai/gpt-4o-mini-delay-2000ms" if path == OPENAI else "anthropic/claude-delay-2000ms"
+    body = {**(MESSAGES_BODY if path == ANTHROPIC else RESPONSES_BODY), "model": slow}
+    started = time.monotonic()
+    response = running.post(path, json=body)
+    assert time.monotonic() - started < 1.8
+    assert response.status_code == 504
+    if path == ANTHROPIC:
+        assert response.json()["type"] == "error" and response.json()["error"]["type"] == "api_error"
+    else:
+        error = response.json()
+        assert error["status_code"] == 504 and error["error"]["type"] == "request_timed_out"

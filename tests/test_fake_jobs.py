@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -323,3 +324,43 @@ def test_cleaner_drops_expired_and_stale_processing_jobs(tmp_path: Path) -> None
     assert store.find("old-pending", at=moment) is not None
     assert store.find("stale", at=moment, include_expired=True) is None
     store.close()
+
+
+# ---------------------------------------------------------------------- provider timeout
+SHORT_TIMEOUT_S = 0.5
+OUTLASTING_MODEL = "openai/gpt-4o-mini-delay-2000ms"
+
+
+def test_a_provider_call_that_outlasts_the_timeout_fails_the_job_with_504(
+    gateway_factory: GatewayFactory,
+) -> None:
+    running = gateway_factory(provider_timeout=SHORT_TIMEOUT_S)
+    started = time.monotonic()
+    job_id = running.submit_ok(model=OUTLASTING_MODEL)
+    body = running.wait_terminal("chat_completion", job_id, deadline_s=1.8).json()
+    assert time.monotonic() - started < 1.8  # failed at the timeout, not after the model's delay
+    assert (body["status"], body["status_code"]) == ("failed", 504)
+    error = body["error"]
+    assert error["is_bifrost_error"] is True and error["status_code"] == 504
+    assert error["error"]["type"] == "request_timed_out"
+    assert error["error"]["message"].startswith("request timed out (default is 30 seconds)")
+    assert error["extra_fields"]["provider"] == "openai"
+
+
+def test_the_job_latency_counts_against_the_provider_timeout(gateway_factory: GatewayFactory) -> None:
+    running = gateway_factory(provider_timeout=SHORT_TIMEOUT_S, job_latency_s=0.4)
+    job_id = running.submit_ok(model="openai/gpt-4o-mini-delay-300ms")  # 0.7 s in all
+    body = running.wait_terminal("chat_completion", job_id, deadline_s=1.8).json()
+    assert (body["status"], body["status_code"]) == ("failed", 504)
+
+
+def test_a_call_within_the_timeout_completes(gateway_factory: GatewayFactory) -> None:
+    running = gateway_factory(provider_timeout=SHORT_TIMEOUT_S)
+    job_id = running.submit_ok(model="openai/gpt-4o-mini-delay-100ms")
+    assert running.wait_terminal("chat_completion", job_id).json()["status"] == "completed"
+
+
+def test_the_default_provider_timeout_is_bifrosts_30_seconds() -> None:
+    assert GatewayConfig().provider_timeout == 30.0
+    with pytest.raises(ValueError, match="provider-timeout"):
+        GatewayConfig(provider_timeout=0)

@@ -39,9 +39,11 @@ def wire(monkeypatch: pytest.MonkeyPatch) -> Capture:
     calls: Capture = []
     real = dispatch.handle
 
-    async def recording(method: str, path: str, headers: Mapping[str, str], body: bytes) -> WireResponse:
+    async def recording(
+        method: str, path: str, headers: Mapping[str, str], body: bytes, provider: str | None = None
+    ) -> WireResponse:
         calls.append((path, dict(headers), body))
-        return await real(method, path, headers, body)
+        return await real(method, path, headers, body, provider)
 
     monkeypatch.setattr(dispatch, "handle", recording)
     return calls
@@ -50,7 +52,9 @@ def wire(monkeypatch: pytest.MonkeyPatch) -> Capture:
 def answer_with(monkeypatch: pytest.MonkeyPatch, status: int, body: bytes) -> None:
     """Make the provider answer `status` with `body`, whatever the request."""
 
-    async def canned(method: str, path: str, headers: Mapping[str, str], _: bytes) -> WireResponse:
+    async def canned(
+        method: str, path: str, headers: Mapping[str, str], _: bytes, provider: str | None = None
+    ) -> WireResponse:
         return WireResponse(status, {"content-type": "application/json"}, body)
 
     monkeypatch.setattr(dispatch, "handle", canned)
@@ -241,6 +245,32 @@ def test_delay_keeps_the_call_in_flight() -> None:
         "chat_completion", "openai/gpt-4o-mini-delay-300ms", {"messages": [{"role": "user", "content": "x"}]}
     )
     assert time.monotonic() - started >= 0.3
+    assert outcome.status_code == 200
+
+
+def test_a_call_outlasting_the_timeout_fails_with_bifrosts_504() -> None:
+    started = time.monotonic()
+    outcome = asyncio.run(
+        execute("rerank", "cohere/rerank-delay-1000ms", {"query": "q", "documents": ["d"]}, [], timeout=0.1)
+    )
+    assert time.monotonic() - started < 0.8
+    assert outcome.status_code == 504 and outcome.result is None
+    assert outcome.error == {
+        "is_bifrost_error": True,
+        "status_code": 504,
+        "error": {"message": bifrost.TIMEOUT_MESSAGE, "type": "request_timed_out"},
+        "extra_fields": {
+            "request_type": "rerank",
+            "provider": "cohere",
+            "original_model_requested": "rerank-delay-1000ms",
+            "resolved_model_used": "rerank-delay-1000ms",
+        },
+    }
+
+
+def test_a_call_within_the_timeout_succeeds() -> None:
+    messages = {"messages": [{"role": "user", "content": "x"}]}
+    outcome = asyncio.run(execute("chat_completion", "openai/m-delay-50ms", messages, [], timeout=1.0))
     assert outcome.status_code == 200
 
 

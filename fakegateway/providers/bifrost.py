@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from . import anthropic, cohere, dispatch, mistral, openai
 from .adapter import AdapterError, Call, FilePart, Outcome, ProviderAdapter
+from .common import WireResponse
+
+# Bifrost's message for a provider call that outlasts `default_request_timeout_in_seconds`; it names
+# the default whatever the configured value is (core/schemas ErrProviderRequestTimedOut).
+TIMEOUT_MESSAGE = (
+    "request timed out (default is 30 seconds). You can increase it by setting the "
+    "default_request_timeout_in_seconds in the network_config or in UI - Providers > Provider Name > "
+    "Network Config."
+)
+TIMEOUT_TYPE = "request_timed_out"
+TIMEOUT_STATUS = 504
 
 ADAPTERS: dict[str, ProviderAdapter] = {
     adapter.name: adapter for adapter in (openai.ADAPTER, anthropic.ADAPTER, cohere.ADAPTER, mistral.ADAPTER)
@@ -49,8 +61,21 @@ def _failure(envelope: dict[str, Any]) -> Outcome:
     return Outcome(status if isinstance(status, int) and status > 0 else 500, None, envelope)
 
 
-async def execute(request_type: str, model: str, params: dict[str, Any], files: list[FilePart]) -> Outcome:
-    """Run one job's provider call as Bifrost would and return what Bifrost stores on the job."""
+async def execute(
+    request_type: str,
+    model: str,
+    params: dict[str, Any],
+    files: list[FilePart],
+    *,
+    timeout: float | None = None,
+    latency: float = 0.0,
+) -> Outcome:
+    """Run one job's provider call as Bifrost would and return what Bifrost stores on the job.
+
+    `latency` is the provider's base pace in seconds (the model's `delay-Nms` adds to it). `timeout`
+    is Bifrost's provider network timeout in seconds (None: no limit): a provider call that outlasts
+    it, its pace included, fails with 504 `request_timed_out`, as Bifrost's HTTP client gives up.
+    """
     started = time.monotonic()
     provider, slash, name = model.partition("/")
     if not slash or not provider or not name:
@@ -70,7 +95,19 @@ async def execute(request_type: str, model: str, params: dict[str, Any], files: 
     call = Call(request_type, provider, name, model, params, tuple(files))
     try:
         wire = route.build(call)
-        response = await dispatch.handle("POST", wire.path, wire.headers, wire.body)
+
+        async def provider_answer() -> WireResponse:
+            if latency > 0:
+                await asyncio.sleep(latency)
+            return await dispatch.handle("POST", wire.path, wire.headers, wire.body, provider=adapter.name)
+
+        try:
+            response = await asyncio.wait_for(provider_answer(), timeout)
+        except TimeoutError:
+            detail = {"message": TIMEOUT_MESSAGE, "type": TIMEOUT_TYPE}
+            return _failure(
+                error_envelope(TIMEOUT_MESSAGE, TIMEOUT_STATUS, extra, is_bifrost_error=True, detail=detail)
+            )
         if response.status != 200:
             fields = adapter.parse_error(response.status, response.body)
             return _failure(
