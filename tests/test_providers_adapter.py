@@ -157,6 +157,62 @@ SUCCESS_CASES: list[tuple[str, str, dict[str, Any], list[FilePart], Callable[[di
         [],
         lambda r: r["choices"][0]["message"]["content"] == "Echo: Hello",
     ),
+    (
+        "text_completion",
+        "anthropic/claude-2.1",
+        {"prompt": "Hello"},
+        [],
+        lambda r: r["object"] == "text_completion" and r["choices"][0]["text"] == " Echo: Hello",
+    ),
+    (
+        "chat_completion",
+        "cohere/command-r-plus",
+        {"messages": [{"role": "user", "content": "Hello"}]},
+        [],
+        lambda r: r["model"] == "command-r-plus" and r["choices"][0]["message"]["content"] == "Echo: Hello",
+    ),
+    (
+        "responses",
+        "cohere/command-r-plus",
+        {"input": "Hello"},
+        [],
+        lambda r: r["object"] == "response" and r["output"][0]["content"][0]["text"] == "Echo: Hello",
+    ),
+    (
+        "embedding",
+        "cohere/embed-english-v3.0",
+        {"input": ["Hello", "World"]},
+        [],
+        lambda r: [d["index"] for d in r["data"]] == [0, 1] and len(r["data"][0]["embedding"]) == 1024,
+    ),
+    (
+        "chat_completion",
+        "mistral/mistral-small-latest",
+        {"messages": [{"role": "user", "content": "Hello"}]},
+        [],
+        lambda r: r["object"] == "chat.completion" and r["choices"][0]["message"]["content"] == "Echo: Hello",
+    ),
+    (
+        "responses",
+        "mistral/mistral-small-latest",
+        {"input": [{"role": "user", "content": [{"type": "input_text", "text": "Hello"}]}]},
+        [],
+        lambda r: r["status"] == "completed" and r["output"][0]["content"][0]["text"] == "Echo: Hello",
+    ),
+    (
+        "embedding",
+        "mistral/mistral-embed",
+        {"input": "Hello"},
+        [],
+        lambda r: len(r["data"]) == 1 and len(r["data"][0]["embedding"]) == 1024,
+    ),
+    (
+        "transcription",
+        "mistral/voxtral-mini-latest",
+        {},
+        [FilePart("file", "sample.mp3", "audio/mpeg", SAMPLE_MP3)],
+        lambda r: r["text"] != "" and r["task"] == "transcribe",
+    ),
 ]
 
 
@@ -189,6 +245,12 @@ FAILURES = [
     ("responses", "anthropic/claude-3-5-haiku-fail-429", {"input": "x"}),
     ("rerank", "cohere/rerank-english-v3.0-fail-429", {"query": "q", "documents": ["d"]}),
     ("ocr", "mistral/mistral-ocr-fail-429", {"document": {"type": "image_url", "image_url": OCR_URL}}),
+    ("text_completion", "anthropic/claude-2.1-fail-429", {"prompt": "x"}),
+    ("chat_completion", "cohere/command-fail-429", {"messages": [{"role": "user", "content": "x"}]}),
+    ("embedding", "cohere/embed-english-v3.0-fail-429", {"input": "x"}),
+    ("chat_completion", "mistral/mistral-small-fail-429", {"messages": [{"role": "user", "content": "x"}]}),
+    ("responses", "mistral/mistral-small-fail-429", {"input": "x"}),
+    ("embedding", "mistral/mistral-embed-fail-429", {"input": "x"}),
 ]
 
 
@@ -529,3 +591,225 @@ def test_odd_params_never_raise() -> None:
         return count
 
     assert asyncio.run(sweep()) > 400
+
+
+# --- The routes Bifrost's Cohere, Mistral and Anthropic adapters call besides rerank, OCR and messages ---
+
+
+@pytest.mark.parametrize(
+    ("request_type", "provider"),
+    [
+        ("embedding", "anthropic"),
+        ("transcription", "anthropic"),
+        ("ocr", "openai"),
+        ("rerank", "openai"),
+        ("text_completion", "cohere"),
+        ("transcription", "cohere"),
+        ("ocr", "cohere"),
+        ("text_completion", "mistral"),
+        ("speech", "mistral"),
+        ("rerank", "mistral"),
+    ],
+)
+def test_combinations_bifrost_does_not_serve_stay_refused(
+    wire: Capture, request_type: str, provider: str
+) -> None:
+    outcome = run(request_type, f"{provider}/some-model", {"input": "x", "prompt": "x"})
+    assert outcome.status_code == 400 and wire == []
+    assert outcome.error is not None and outcome.error["error"]["code"] == "unsupported_operation"
+
+
+def test_cohere_chat_goes_up_in_v2_form(wire: Capture) -> None:
+    params = {
+        "messages": [
+            {"role": "system", "content": "Be brief"},
+            {"role": "user", "content": [{"type": "text", "text": "Hi"}]},
+        ],
+        "max_completion_tokens": 7,
+        "top_p": 0.5,
+        "temperature": 0.1,
+        "stop": "END",
+        "fallbacks": ["openai/gpt-4o-mini"],
+    }
+    run("chat_completion", "cohere/command-r-plus", params)
+    path, headers, body = wire[0]
+    assert path == "/v2/chat" and headers["authorization"].startswith("Bearer ")
+    assert json.loads(body) == {
+        "model": "command-r-plus",
+        "messages": [
+            {"role": "system", "content": "Be brief"},
+            {"role": "user", "content": [{"type": "text", "text": "Hi"}]},
+        ],
+        "max_tokens": 7,
+        "temperature": 0.1,
+        "p": 0.5,
+        "stop_sequences": ["END"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [("COMPLETE", "stop"), ("STOP_SEQUENCE", "stop"), ("MAX_TOKENS", "length"), ("TOOL_CALL", "tool_calls"),
+     ("ERROR", "ERROR")],
+)  # fmt: skip
+def test_cohere_chat_answer_is_converted(monkeypatch: pytest.MonkeyPatch, reason: str, expected: str) -> None:
+    answer = {
+        "id": "c-1",
+        "finish_reason": reason,
+        "message": {"role": "assistant", "content": [{"type": "text", "text": "Hi!"}]},
+        "usage": {
+            "billed_units": {"input_tokens": 1, "output_tokens": 1},
+            "tokens": {"input_tokens": 9, "output_tokens": 2},
+        },
+    }
+    answer_with(monkeypatch, 200, json.dumps(answer).encode())
+    outcome = run("chat_completion", "cohere/command-r", {"messages": [{"role": "user", "content": "x"}]})
+    assert outcome.result is not None
+    result = {k: v for k, v in outcome.result.items() if k not in ("created", "extra_fields")}
+    assert result == {
+        "id": "c-1",
+        "object": "chat.completion",
+        "model": "command-r",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": "Hi!"}, "finish_reason": expected}
+        ],
+        "usage": {"prompt_tokens": 9, "completion_tokens": 2, "total_tokens": 11},
+    }
+
+
+def test_cohere_embed_goes_up_with_an_input_type(wire: Capture) -> None:
+    run("embedding", "cohere/embed-v4.0", {"input": "Hi", "dimensions": 512, "embedding_types": ["int8"]})
+    path, _, body = wire[0]
+    assert path == "/v2/embed"
+    assert json.loads(body) == {
+        "model": "embed-v4.0",
+        "input_type": "search_document",
+        "texts": ["Hi"],
+        "output_dimension": 512,
+        "embedding_types": ["int8"],
+    }
+    run("embedding", "cohere/embed-v4.0", {"input": ["a"], "input_type": "search_query"})
+    assert json.loads(wire[1][2])["input_type"] == "search_query"
+
+
+def test_cohere_embed_answer_has_one_entry_per_representation(monkeypatch: pytest.MonkeyPatch) -> None:
+    answer = {
+        "id": "e-1",
+        "embeddings": {"float": [[0.1, 0.2], [0.3, 0.4]], "int8": [[1, 2], [3, 4]]},
+        "meta": {"billed_units": {"input_tokens": 3}, "tokens": {"input_tokens": 4}},
+    }
+    answer_with(monkeypatch, 200, json.dumps(answer).encode())
+    outcome = run("embedding", "cohere/embed-english-v3.0", {"input": ["a", "b"]})
+    assert outcome.result is not None
+    assert [(d["index"], d["embedding"]) for d in outcome.result["data"]] == [
+        (0, [0.1, 0.2]), (1, [0.3, 0.4]), (0, [1, 2]), (1, [3, 4]),
+    ]  # fmt: skip
+    assert outcome.result["usage"] == {"prompt_tokens": 4, "completion_tokens": 0, "total_tokens": 4}
+
+
+def test_cohere_embed_of_token_arrays_is_refused_before_a_call(wire: Capture) -> None:
+    outcome = run("embedding", "cohere/embed-english-v3.0", {"input": [[1, 2, 3]]})
+    assert outcome.status_code == 500 and wire == []
+    assert outcome.error is not None and outcome.error["is_bifrost_error"] is True
+
+
+def test_mistral_chat_sends_max_tokens_to_mistral(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[str | None, str, bytes]] = []
+    real = dispatch.handle
+
+    async def recording(
+        method: str, path: str, headers: Mapping[str, str], body: bytes, provider: str | None = None
+    ) -> WireResponse:
+        seen.append((provider, path, body))
+        return await real(method, path, headers, body, provider)
+
+    monkeypatch.setattr(dispatch, "handle", recording)
+    outcome = run(
+        "chat_completion",
+        "mistral/mistral-small-latest",
+        {"messages": [{"role": "user", "content": "Hi"}], "max_completion_tokens": 5},
+    )
+    provider, path, body = seen[0]
+    assert (provider, path) == ("mistral", "/v1/chat/completions")
+    sent = json.loads(body)
+    assert sent["max_tokens"] == 5 and "max_completion_tokens" not in sent
+    assert sent["model"] == "mistral-small-latest"
+    assert outcome.result is not None and outcome.result["choices"][0]["message"]["prefix"] is False
+
+
+def test_mistral_transcription_form_puts_the_file_first(wire: Capture) -> None:
+    run(
+        "transcription",
+        "mistral/voxtral-mini-latest",
+        {"language": "en", "prompt": "names", "timestamp_granularities": ["segment", "word"]},
+        [FilePart("file", "talk.wav", "audio/wav", SAMPLE_MP3)],
+    )
+    path, headers, body = wire[0]
+    parts = parse_form(headers["content-type"], body)
+    assert path == "/v1/audio/transcriptions"
+    assert [(p.name, p.filename) for p in parts] == [
+        ("file", "audio.mp3"), ("model", None), ("language", None), ("prompt", None),
+        ("timestamp_granularities[]", None), ("timestamp_granularities[]", None),
+    ]  # fmt: skip
+    assert parts[0].data == SAMPLE_MP3 and parts[1].text == "voxtral-mini-latest"
+
+
+def test_mistral_transcription_answer_becomes_bifrosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    answer = {
+        "model": "voxtral-mini-latest",
+        "text": "hello world",
+        "language": "en",
+        "segments": [{"text": "hello world", "start": 0.0, "end": 1.5, "type": "transcription_segment"}],
+        "usage": {"prompt_audio_seconds": 2},
+    }
+    answer_with(monkeypatch, 200, json.dumps(answer).encode())
+    files = [FilePart("file", "a.mp3", "audio/mpeg", SAMPLE_MP3)]
+    outcome = run("transcription", "mistral/voxtral-mini-latest", {}, files)
+    assert outcome.result is not None
+    result = {k: v for k, v in outcome.result.items() if k != "extra_fields"}
+    assert result == {
+        "text": "hello world",
+        "task": "transcribe",
+        "language": "en",
+        "segments": [
+            {"id": 0, "seek": 0, "start": 0.0, "end": 1.5, "text": "hello world", "tokens": [],
+             "temperature": 0.0, "avg_logprob": 0.0, "compression_ratio": 0.0, "no_speech_prob": 0.0}
+        ],
+    }  # fmt: skip
+
+
+def test_responses_go_through_the_chat_api_of_cohere_and_mistral(wire: Capture) -> None:
+    params = {"input": "Hi", "instructions": "Be kind", "max_output_tokens": 1}
+    for model, path, limit in (
+        ("cohere/command-r-plus", "/v2/chat", "max_tokens"),
+        ("mistral/mistral-small-latest", "/v1/chat/completions", "max_tokens"),
+    ):
+        outcome = run("responses", model, params)
+        sent_path, _, body = wire[-1]
+        sent = json.loads(body)
+        assert sent_path == path
+        assert sent["messages"] == [
+            {"role": "system", "content": "Be kind"},
+            {"role": "user", "content": "Hi"},
+        ]
+        assert sent[limit] == 1
+        assert outcome.result is not None
+        assert (outcome.result["status"], outcome.result["incomplete_details"]) == (
+            "incomplete", {"reason": "max_output_tokens"},
+        )  # fmt: skip
+
+
+def test_anthropic_text_completion_wraps_the_prompt_in_one_turn(wire: Capture) -> None:
+    run("text_completion", "anthropic/claude-2.1", {"prompt": ["one", "two"], "stop": "END", "top_k": 3})
+    path, headers, body = wire[0]
+    assert path == "/v1/complete"
+    assert headers["x-api-key"] and headers["anthropic-version"] == "2023-06-01"
+    assert json.loads(body) == {
+        "model": "claude-2.1",
+        "prompt": "\n\nHuman: one\n\ntwo\n\nAssistant:",
+        "max_tokens_to_sample": 4096,
+        "top_k": 3,
+        "stop_sequences": ["END"],
+    }
+    run("text_completion", "anthropic/claude-2.1", {"prompt": "x", "max_tokens": 12})
+    assert json.loads(wire[1][2])["max_tokens_to_sample"] == 12

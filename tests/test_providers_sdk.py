@@ -26,8 +26,8 @@ from mistralai.client import Mistral
 from mistralai.client.errors import SDKError
 
 from fakegateway.providers import datasheet
+from fakegateway.providers.common import embedding_vector
 from fakegateway.providers.media import png
-from fakegateway.providers.openai import embedding_vector
 from fakegateway.providers.server import build_app
 
 SAMPLE_MP3 = Path(__file__).resolve().parent.parent / "libraries" / "media" / "sample.mp3"
@@ -374,7 +374,13 @@ def _post(url: str, headers: dict[str, str], body: bytes = b"{}") -> tuple[int, 
         ("/v1/chat/completions", lambda body: body["error"]["message"]),
         ("/v1/messages", lambda body: body["type"] == "error" and body["error"]["message"]),
         ("/v2/rerank", lambda body: body["message"]),
+        ("/v2/chat", lambda body: body["message"]),
+        ("/v2/embed", lambda body: body["message"]),
         ("/v1/ocr", lambda body: body["message"]),
+        ("/v1/complete", lambda body: body["type"] == "error" and body["error"]["message"]),
+        ("/mistral/v1/chat/completions", lambda body: body["object"] == "error" and body["message"]),
+        ("/mistral/v1/embeddings", lambda body: body["object"] == "error" and body["message"]),
+        ("/mistral/v1/audio/transcriptions", lambda body: body["object"] == "error" and body["message"]),
     ],
 )
 def test_missing_credentials_is_401_in_the_provider_shape(base_url: str, path: str, error_of: Any) -> None:
@@ -397,3 +403,134 @@ def test_datasheets_are_served(base_url: str) -> None:
         with urllib.request.urlopen(base_url + path, timeout=TIMEOUT_S) as answer:
             assert answer.status == 200
             assert json.loads(answer.read()) == expected
+
+
+# --- Cohere chat and embed, Mistral chat, embeddings and transcription ---
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK reads pydantic __fields__
+def test_cohere_chat(co: cohere.ClientV2) -> None:
+    chat = co.chat(
+        model="command-r-plus",
+        messages=[
+            {"role": "system", "content": "You are terse."},
+            {"role": "user", "content": "What is the capital of France?"},
+        ],
+        max_tokens=64,
+        request_options=COHERE_OPTIONS,
+    )
+    assert isinstance(chat, cohere.V2ChatResponse)
+    assert chat.finish_reason == "COMPLETE"
+    assert chat.message.content is not None
+    block = chat.message.content[0]
+    assert isinstance(block, cohere.TextAssistantMessageResponseContentItem)
+    assert "capital of France" in block.text
+    assert chat.usage is not None and chat.usage.tokens is not None
+    assert (chat.usage.tokens.output_tokens or 0) > 0
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the SDK reads pydantic __fields__
+def test_cohere_chat_max_tokens_cuts_the_reply(co: cohere.ClientV2) -> None:
+    chat = co.chat(
+        model="command-r-plus",
+        messages=[{"role": "user", "content": "one two three four"}],
+        max_tokens=2,
+        request_options=COHERE_OPTIONS,
+    )
+    assert chat.finish_reason == "MAX_TOKENS"
+
+
+def test_cohere_embed_floats_and_int8(co: cohere.ClientV2) -> None:
+    result = co.embed(
+        model="embed-english-v3.0",
+        input_type="search_document",
+        texts=["alpha", "beta"],
+        embedding_types=["float", "int8"],
+        request_options=COHERE_OPTIONS,
+    )
+    assert isinstance(result, cohere.EmbedByTypeResponse)
+    floats = result.embeddings.float_
+    assert floats is not None and len(floats) == 2 and len(floats[0]) == 1024
+    assert floats[0] == pytest.approx(embedding_vector("alpha", 1024))
+    assert result.embeddings.int8 is not None and len(result.embeddings.int8[1]) == 1024
+    assert result.texts == ["alpha", "beta"]
+    assert result.meta is not None and result.meta.billed_units is not None
+
+
+def test_cohere_embed_v4_output_dimension(co: cohere.ClientV2) -> None:
+    result = co.embed(
+        model="embed-v4.0", input_type="search_query", texts=["q"], output_dimension=256,
+        request_options=COHERE_OPTIONS,
+    )  # fmt: skip
+    assert result.embeddings.float_ is not None and len(result.embeddings.float_[0]) == 256
+
+
+def test_cohere_chat_and_embed_forced_failures(co: cohere.ClientV2) -> None:
+    with pytest.raises(TooManyRequestsError):
+        co.chat(
+            model="command-fail-429",
+            messages=[{"role": "user", "content": "x"}],
+            request_options=COHERE_OPTIONS,
+        )
+    with pytest.raises(cohere.core.api_error.ApiError) as unavailable:
+        co.embed(
+            model="embed-english-v3.0-fail-503", input_type="search_document", texts=["x"],
+            request_options=COHERE_OPTIONS,
+        )  # fmt: skip
+    assert unavailable.value.status_code == 503
+
+
+@pytest.fixture(scope="module")
+def mistral_origin(base_url: str) -> Mistral:
+    """Mistral's own API: the paths it shares with OpenAI answer as Mistral under `/mistral`."""
+    return Mistral(
+        api_key="mi-test",
+        server_url=f"{base_url}/mistral",
+        timeout_ms=int(TIMEOUT_S * 1000),
+        retry_config=None,
+    )
+
+
+def test_mistral_chat(mistral_origin: Mistral) -> None:
+    chat = mistral_origin.chat.complete(
+        model="mistral-small-latest",
+        messages=[{"role": "user", "content": "What is the capital of France?"}],
+        max_tokens=64,
+    )
+    assert chat.model == "mistral-small-latest"
+    choice = chat.choices[0]
+    assert choice.finish_reason == "stop"
+    assert choice.message is not None and "capital of France" in str(choice.message.content)
+    assert chat.usage.total_tokens and chat.usage.total_tokens > 0
+
+
+def test_mistral_embeddings(mistral_origin: Mistral) -> None:
+    result = mistral_origin.embeddings.create(model="mistral-embed", inputs=["alpha", "beta"])
+    assert [item.index for item in result.data] == [0, 1]
+    first = result.data[0].embedding
+    assert first is not None and first == pytest.approx(embedding_vector("alpha", 1024))
+    assert result.usage.prompt_tokens == 2
+
+
+def test_mistral_transcription(mistral_origin: Mistral) -> None:
+    result = mistral_origin.audio.transcriptions.complete(
+        model="voxtral-mini-latest",
+        file={"file_name": "sample.mp3", "content": SAMPLE_MP3.read_bytes()},
+        language="en",
+        timestamp_granularities=["segment"],
+    )
+    assert result.model == "voxtral-mini-latest" and result.text
+    assert result.language == "en"
+    assert result.segments and result.segments[0].text == result.text
+
+
+def test_mistral_chat_forced_failure_and_delay(mistral_origin: Mistral) -> None:
+    with pytest.raises(SDKError) as failed:
+        mistral_origin.chat.complete(
+            model="mistral-small-fail-429", messages=[{"role": "user", "content": "x"}]
+        )
+    assert failed.value.status_code == 429
+    assert json.loads(failed.value.body)["object"] == "error"
+    started = time.monotonic()
+    mistral_origin.embeddings.create(model="mistral-embed-delay-300ms", inputs="x")
+    assert time.monotonic() - started >= 0.3

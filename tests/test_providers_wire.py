@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import socket
 import struct
+import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,6 +22,7 @@ from fakegateway.providers.anthropic_route import (
 )
 from fakegateway.providers.bifrost import execute
 from fakegateway.providers.common import WireResponse, parse_model_tokens
+from fakegateway.providers.dispatch import BY_PROVIDER
 from fakegateway.providers.media import mp3, png, wav
 from fakegateway.providers.multipart import FormPart, encode_form, parse_form
 
@@ -275,3 +280,222 @@ def test_error_to_anthropic() -> None:
     assert kept["error"]["type"] == "overloaded_error"
     bare = error_to_anthropic({"error": {"message": "boom"}})
     assert bare["error"] == {"type": "api_error", "message": "boom"}
+
+
+# --- Every provider route: its own prefix, fail-NNN and delay-Nms ---
+
+MP3_BYTES = mp3("Hello there, this is a test.")
+PNG_BYTES = png("wire", 8)
+
+
+def _json(headers: dict[str, str], **payload: Any) -> Callable[[str], tuple[dict[str, str], bytes]]:
+    return lambda model: (headers, json.dumps({"model": model, **payload}).encode())
+
+
+def _form(
+    fields: list[tuple[str, str]], files: list[FormPart]
+) -> Callable[[str], tuple[dict[str, str], bytes]]:
+    def build(model: str) -> tuple[dict[str, str], bytes]:
+        content_type, body = encode_form([("model", model), *fields], files)
+        return {"authorization": "Bearer k", "content-type": content_type}, body
+
+    return build
+
+
+CHAT = [{"role": "user", "content": "Hello"}]
+AUDIO = [FormPart("file", "a.mp3", "audio/mpeg", MP3_BYTES)]
+IMAGE = [FormPart("image", "i.png", "image/png", PNG_BYTES)]
+# One valid request per provider route; the model name is filled in by each test.
+ROUTE_REQUESTS: dict[tuple[str, str], Callable[[str], tuple[dict[str, str], bytes]]] = {
+    ("openai", "/v1/completions"): _json(BEARER, prompt="Hello"),
+    ("openai", "/v1/chat/completions"): _json(BEARER, messages=CHAT),
+    ("openai", "/v1/responses"): _json(BEARER, input="Hello"),
+    ("openai", "/v1/embeddings"): _json(BEARER, input="Hello"),
+    ("openai", "/v1/audio/speech"): _json(BEARER, input="Hello", voice="alloy"),
+    ("openai", "/v1/audio/transcriptions"): _form([], AUDIO),
+    ("openai", "/v1/images/generations"): _json(BEARER, prompt="A red circle"),
+    ("openai", "/v1/images/edits"): _form([("prompt", "Make it blue")], IMAGE),
+    ("openai", "/v1/images/variations"): _form([], IMAGE),
+    ("anthropic", "/v1/messages"): _json(ANTHROPIC, max_tokens=16, messages=CHAT),
+    ("anthropic", "/v1/complete"): _json(
+        ANTHROPIC, max_tokens_to_sample=16, prompt="\n\nHuman: Hi\n\nAssistant:"
+    ),
+    ("cohere", "/v2/rerank"): _json(BEARER, query="q", documents=["d"]),
+    ("cohere", "/v2/chat"): _json(BEARER, messages=CHAT),
+    ("cohere", "/v2/embed"): _json(BEARER, input_type="search_document", texts=["Hello"]),
+    ("mistral", "/v1/chat/completions"): _json(BEARER, messages=CHAT),
+    ("mistral", "/v1/embeddings"): _json(BEARER, input=["Hello"]),
+    ("mistral", "/v1/audio/transcriptions"): _form([], AUDIO),
+    ("mistral", "/v1/ocr"): _json(BEARER, document={"type": "image_url", "image_url": "https://x.invalid/a"}),
+}
+
+
+def _answer(provider: str, path: str, model: str) -> WireResponse:
+    headers, body = ROUTE_REQUESTS[(provider, path)](model)
+    return asyncio.run(handle("POST", f"/{provider}{path}", headers, body))
+
+
+def test_every_provider_route_has_a_sample_request() -> None:
+    served = {(provider, path) for provider, routes in BY_PROVIDER.items() for path in routes}
+    assert served == set(ROUTE_REQUESTS)
+
+
+@pytest.mark.parametrize(("provider", "path"), sorted(ROUTE_REQUESTS), ids=lambda v: str(v))
+def test_every_route_answers_and_honours_fail_and_delay(provider: str, path: str) -> None:
+    assert _answer(provider, path, "m").status == 200
+    started = time.monotonic()
+    failed = _answer(provider, path, "m-delay-100ms-fail-418")
+    assert time.monotonic() - started >= 0.1
+    assert failed.status == 418 and failed.body
+
+
+def test_a_prefix_picks_the_provider_of_a_shared_path() -> None:
+    request = {"model": "m", "messages": CHAT}
+    status, mistral = call("/mistral/v1/chat/completions", BEARER, request)
+    assert status == 200 and mistral["choices"][0]["message"]["prefix"] is False
+    status, openai = call("/v1/chat/completions", BEARER, request)
+    assert status == 200 and "refusal" in openai["choices"][0]["message"]
+    status, openai = call("/openai/v1/chat/completions", BEARER, request)
+    assert status == 200 and "refusal" in openai["choices"][0]["message"]
+    status, refused = call("/mistral/v1/chat/completions", BEARER, {"model": "m-fail-429", "messages": CHAT})
+    assert status == 429 and refused["object"] == "error" and refused["code"] == "rate_limit_exceeded"
+    assert call("/cohere/v1/chat/completions", BEARER, request)[0] == 404
+    assert call("/anthropic/v2/rerank", BEARER, request)[0] == 404
+
+
+# --- Cohere chat and embed ---
+
+
+@pytest.mark.parametrize(
+    ("payload", "named"),
+    [
+        ({"model": "c"}, "messages"),
+        ({"model": "c", "messages": [{"role": "robot", "content": "x"}]}, "role"),
+        ({"model": "c", "messages": CHAT, "stream": True}, "stream"),
+    ],
+)
+def test_cohere_chat_validation(payload: dict[str, Any], named: str) -> None:
+    status, body = call("/v2/chat", BEARER, payload)
+    assert status == 400 and set(body) == {"message"} and named in body["message"]
+
+
+def test_cohere_chat_answers_in_v2_shape() -> None:
+    status, body = call("/v2/chat", BEARER, {"model": "c", "messages": CHAT, "max_tokens": 1})
+    assert status == 200
+    assert body["message"] == {"role": "assistant", "content": [{"type": "text", "text": "Echo:"}]}
+    assert body["finish_reason"] == "MAX_TOKENS"
+    assert set(body["usage"]) == {"billed_units", "tokens"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "named"),
+    [
+        ({"texts": ["x"]}, "input_type"),
+        ({"input_type": "search_document"}, "texts"),
+        ({"input_type": "search_document", "texts": ["x"], "images": ["data:,x"]}, "exactly one"),
+        ({"input_type": "search_document", "texts": [""]}, "texts"),
+        ({"input_type": "search_document", "texts": ["x"], "embedding_types": ["double"]}, "embedding_types"),
+        ({"input_type": "search_document", "texts": ["x"], "output_dimension": 100}, "output_dimension"),
+    ],
+)
+def test_cohere_embed_validation(payload: dict[str, Any], named: str) -> None:
+    status, body = call("/v2/embed", BEARER, {"model": "embed-english-v3.0", **payload})
+    assert status == 400 and named in body["message"]
+
+
+def test_cohere_embed_types_and_sizes() -> None:
+    request = {
+        "model": "embed-english-light-v3.0",
+        "input_type": "classification",
+        "texts": ["a", "b"],
+        "embedding_types": ["float", "int8", "uint8", "binary", "ubinary", "base64"],
+    }
+    status, body = call("/v2/embed", BEARER, request)
+    assert status == 200 and body["response_type"] == "embeddings_by_type"
+    embeddings = body["embeddings"]
+    assert [len(embeddings[kind][0]) for kind in ("float", "int8", "uint8", "binary", "ubinary")] == [
+        384, 384, 384, 48, 48,
+    ]  # fmt: skip
+    assert all(-128 <= value <= 127 for value in embeddings["int8"][0] + embeddings["binary"][0])
+    assert all(0 <= value <= 255 for value in embeddings["uint8"][0] + embeddings["ubinary"][0])
+    assert len(base64.b64decode(embeddings["base64"][0])) == 384 * 4
+    assert body["texts"] == ["a", "b"]
+    inputs = {
+        "model": "embed-v4.0",
+        "input_type": "search_document",
+        "inputs": [{"content": [{"type": "text", "text": "x"}]}],
+    }
+    status, body = call("/v2/embed", BEARER, inputs)
+    assert status == 200 and len(body["embeddings"]["float"][0]) == 1536 and "texts" not in body
+
+
+# --- Mistral chat, embeddings, transcription ---
+
+
+def test_mistral_validation_errors_are_mistral_shaped() -> None:
+    for path, payload in (
+        ("/mistral/v1/chat/completions", {"model": "m"}),
+        ("/mistral/v1/embeddings", {"model": "m", "input": []}),
+        ("/mistral/v1/embeddings", {"model": "m", "input": "x", "output_dtype": "double"}),
+    ):
+        status, body = call(path, BEARER, payload)
+        assert status == 422, (path, body)
+        assert body["object"] == "error" and body["message"] and isinstance(body["code"], str)
+    content_type, form = encode_form([("model", "voxtral-mini-latest")], [])
+    status, body = call("/mistral/v1/audio/transcriptions", {**BEARER, "content-type": content_type}, form)
+    assert status == 422 and "file" in body["message"]
+
+
+def test_mistral_embeddings_sizes_and_dtypes() -> None:
+    status, body = call("/mistral/v1/embeddings", BEARER, {"model": "mistral-embed", "input": "x"})
+    assert status == 200 and len(body["data"][0]["embedding"]) == 1024
+    request = {"model": "codestral-embed", "input": ["x"], "output_dimension": 256, "output_dtype": "int8"}
+    status, body = call("/mistral/v1/embeddings", BEARER, request)
+    assert status == 200 and len(body["data"][0]["embedding"]) == 256
+    assert all(isinstance(value, int) for value in body["data"][0]["embedding"])
+
+
+def test_mistral_transcription_of_a_url_never_fetches_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"network use: {args!r}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    content_type, form = encode_form(
+        [("model", "voxtral-mini-latest"), ("file_url", "https://x.invalid/a.mp3")], []
+    )
+    status, body = call("/mistral/v1/audio/transcriptions", {**BEARER, "content-type": content_type}, form)
+    assert status == 200 and body["text"] and body["segments"] == []
+
+
+# --- Anthropic text completions ---
+
+
+@pytest.mark.parametrize(
+    ("payload", "named"),
+    [
+        ({"prompt": "\n\nHuman: Hi\n\nAssistant:"}, "max_tokens_to_sample"),
+        ({"prompt": "Hi", "max_tokens_to_sample": 5}, "Human:"),
+        ({"prompt": "\n\nHuman: Hi", "max_tokens_to_sample": 5}, "Assistant:"),
+    ],
+)
+def test_anthropic_complete_validation(payload: dict[str, Any], named: str) -> None:
+    status, body = call("/v1/complete", ANTHROPIC, {"model": "claude-2.1", **payload})
+    assert (
+        status == 400
+        and body["error"]["type"] == "invalid_request_error"
+        and named in body["error"]["message"]
+    )
+
+
+def test_anthropic_complete_answers_the_last_human_turn() -> None:
+    prompt = "\n\nHuman: first\n\nAssistant: ok\n\nHuman: second question\n\nAssistant:"
+    status, body = call(
+        "/v1/complete", ANTHROPIC, {"model": "claude-2.1", "prompt": prompt, "max_tokens_to_sample": 9}
+    )
+    assert status == 200
+    assert body["type"] == "completion" and body["id"].startswith("compl_")
+    assert body["completion"] == " Echo: second question"
+    assert (body["stop_reason"], body["stop"]) == ("stop_sequence", "\n\nHuman:")
+    assert "usage" not in body  # the legacy API reports none
+    cut = call("/v1/complete", ANTHROPIC, {"model": "c", "prompt": prompt, "max_tokens_to_sample": 1})[1]
+    assert (cut["stop_reason"], cut["stop"]) == ("max_tokens", None)

@@ -1,4 +1,5 @@
-"""Fake Anthropic: `/v1/messages` in Anthropic's wire format, and Bifrost's adapter in front of it."""
+"""Fake Anthropic: `/v1/messages` and the legacy `/v1/complete` in Anthropic's wire format, and Bifrost's
+adapter in front of them."""
 
 from __future__ import annotations
 
@@ -127,7 +128,41 @@ async def _messages(request: WireRequest) -> WireResponse:
     )
 
 
-ROUTES: dict[str, Handler] = {"/v1/messages": _endpoint(_messages)}
+HUMAN_TURN = "\n\nHuman:"
+ASSISTANT_TURN = "\n\nAssistant:"
+
+
+async def _complete(request: WireRequest) -> WireResponse:
+    """The legacy Text Completions API: a `Human:`/`Assistant:` prompt, no usage in the answer."""
+    payload = json_object(request.body)
+    model = require_string(payload, "model")
+    await provider_turn(model)
+    prompt = require_string(payload, "prompt")
+    if payload.get("max_tokens_to_sample") is None:
+        raise ProviderError(400, "max_tokens_to_sample: Field required")
+    max_tokens = optional_int(payload, "max_tokens_to_sample", DEFAULT_MAX_TOKENS)
+    if HUMAN_TURN not in prompt:
+        raise ProviderError(400, 'prompt must contain "\\n\\nHuman:" turns')
+    if not prompt.rstrip(" ").endswith(ASSISTANT_TURN):
+        raise ProviderError(400, 'prompt must end with "\\n\\nAssistant:" turn')
+    last_human = prompt.rsplit(HUMAN_TURN, 1)[1].rsplit(ASSISTANT_TURN, 1)[0]
+    reply, cut = echo_reply(last_human, max_tokens)
+    completion_id = random_id("compl_01", 22)
+    return WireResponse.json(
+        200,
+        {
+            "type": "completion",
+            "id": completion_id,
+            "completion": " " + reply,
+            "stop_reason": "max_tokens" if cut else "stop_sequence",
+            "stop": None if cut else HUMAN_TURN,
+            "model": model,
+            "log_id": completion_id,
+        },
+    )
+
+
+ROUTES: dict[str, Handler] = {"/v1/messages": _endpoint(_messages), "/v1/complete": _endpoint(_complete)}
 
 
 # --- Bifrost layer: chat and responses requests become Messages calls and come back converted ---
@@ -284,9 +319,54 @@ def _messages_route(
     return Route(build, convert)
 
 
+def _prompt_text(prompt: Any) -> str:
+    if isinstance(prompt, str):
+        return prompt
+    if isinstance(prompt, list):
+        return "\n\n".join(str(item) for item in prompt)
+    return ""
+
+
+def _complete_build(call: Call) -> WireCall:
+    """Bifrost's text completion as a legacy Anthropic completion, the prompt wrapped in one turn."""
+    params = call.params
+    body: dict[str, Any] = {
+        "model": call.model,
+        "prompt": f"{HUMAN_TURN} {_prompt_text(params.get('prompt'))}{ASSISTANT_TURN}",
+        "max_tokens_to_sample": params.get("max_tokens") or DEFAULT_MAX_TOKENS,
+    }
+    for name in ("temperature", "top_p", "top_k"):
+        if params.get(name) is not None:
+            body[name] = params[name]
+    stop = params.get("stop")
+    if stop is not None:
+        body["stop_sequences"] = [stop] if isinstance(stop, str) else stop
+    return json_call("/v1/complete", body, _HEADERS)
+
+
+def _complete_convert(call: Call, response: WireResponse) -> dict[str, Any]:
+    """The completion as Bifrost's text completion: one choice with the text, the usage Anthropic sent."""
+    payload = decode_json(response)
+    usage = payload.get("usage")
+    usage = usage if isinstance(usage, dict) else {}
+    input_tokens, output_tokens = int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0)
+    return {
+        "id": payload.get("id", ""),
+        "object": "text_completion",
+        "choices": [{"index": 0, "text": payload.get("completion", "")}],
+        "usage": {
+            "prompt_tokens": input_tokens,
+            "completion_tokens": output_tokens,
+            "total_tokens": input_tokens + output_tokens,
+        },
+        "model": payload.get("model", ""),
+    }
+
+
 ADAPTER = ProviderAdapter(
     "anthropic",
     {
+        "text_completion": Route(_complete_build, _complete_convert),
         "chat_completion": _messages_route(chat_to_messages, message_to_chat),
         "responses": _messages_route(responses_to_messages, message_to_responses),
     },

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import math
 import re
 import secrets
 import string
@@ -165,6 +167,14 @@ def echo_reply(text: str, max_tokens: int | None) -> tuple[str, bool]:
     return reply, False
 
 
+def embedding_vector(text: str, dimensions: int) -> list[float]:
+    """A unit vector derived from a hash of the input, so equal inputs embed equally."""
+    raw = hashlib.shake_256(text.encode()).digest(2 * dimensions)
+    values = [(int.from_bytes(raw[i : i + 2], "little") / 32767.5) - 1.0 for i in range(0, len(raw), 2)]
+    norm = math.sqrt(sum(value * value for value in values)) or 1.0
+    return [round(value / norm, 8) for value in values]
+
+
 _ALPHANUMERIC = string.ascii_letters + string.digits
 
 
@@ -212,3 +222,39 @@ async def provider_turn(model: str) -> None:
     await simulate_latency(tokens)
     if tokens.fail_status is not None:
         raise forced_failure(tokens.fail_status, model)
+
+
+def text_of(content: Any) -> str:
+    """The text of a message `content`: a string, or a list of parts that carry `text`."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = [part.get("text") for part in content if isinstance(part, dict)]
+        return " ".join(text for text in texts if isinstance(text, str) and text)
+    return ""
+
+
+def last_user_text(messages: list[Any]) -> str:
+    """The text of the last user message, or of the last message when no user spoke."""
+    texts = [(m.get("role"), text_of(m.get("content"))) for m in messages if isinstance(m, dict)]
+    return next((text for role, text in reversed(texts) if role == "user"), texts[-1][1] if texts else "")
+
+
+def quantised(vector: list[float], dtype: str) -> list[int]:
+    """A unit vector as `int8`, `uint8`, or sign bits packed eight to a byte (`binary`, `ubinary`)."""
+    if dtype == "int8":
+        return [max(-128, min(127, round(value * 127))) for value in vector]
+    if dtype == "uint8":
+        return [max(0, min(255, round((value + 1) * 127.5))) for value in vector]
+    packed = []
+    for start in range(0, len(vector), 8):
+        byte = 0
+        for value in vector[start : start + 8]:
+            byte = (byte << 1) | (1 if value > 0 else 0)
+        packed.append(byte - 128 if dtype == "binary" else byte)
+    return packed
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one (for reading optional nested fields)."""
+    return value if isinstance(value, dict) else {}

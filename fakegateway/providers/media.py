@@ -1,8 +1,9 @@
-"""Small but real media files made in code: PNG images, MP3 and WAV audio."""
+"""Small but real media files made in code: PNG images, MP3 and WAV audio; a stand-in transcript."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import struct
 import zlib
 
@@ -91,3 +92,20 @@ def image_type(data: bytes) -> tuple[str, str] | None:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp", "webp"
     return None
+
+
+_TRANSCRIPT_SENTENCES = (
+    "Hello, this is a short test recording.",
+    "The quick brown fox jumps over the lazy dog.",
+    "Please leave a message after the tone.",
+    "Testing one, two, three.",
+    "The weather today is clear and sunny.",
+    "Thank you for calling, how can I help?",
+)
+
+
+def transcript(audio: bytes) -> str:
+    """A stable transcript for the given audio: one sentence per few seconds, chosen by a hash."""
+    digest = hashlib.sha256(audio).digest()
+    count = max(1, min(len(digest), math.ceil(audio_seconds(audio) / 4)))
+    return " ".join(_TRANSCRIPT_SENTENCES[digest[i] % len(_TRANSCRIPT_SENTENCES)] for i in range(count))

@@ -34,6 +34,7 @@ from .common import (
     bearer_token,
     count_tokens,
     echo_reply,
+    embedding_vector,
     json_object,
     optional_int,
     provider_turn,
@@ -250,14 +251,6 @@ async def _responses(request: WireRequest) -> WireResponse:
 _EMBEDDING_DIMENSIONS = {"text-embedding-3-large": 3072}
 
 
-def embedding_vector(text: str, dimensions: int) -> list[float]:
-    """A unit vector derived from a hash of the input, so equal inputs embed equally."""
-    raw = hashlib.shake_256(text.encode()).digest(2 * dimensions)
-    values = [(int.from_bytes(raw[i : i + 2], "little") / 32767.5) - 1.0 for i in range(0, len(raw), 2)]
-    norm = math.sqrt(sum(value * value for value in values)) or 1.0
-    return [round(value / norm, 8) for value in values]
-
-
 def _embedding_inputs(raw: Any) -> list[str]:
     """The texts to embed: a string, strings, one token array or token arrays (tokens joined as text)."""
     if isinstance(raw, str):
@@ -332,23 +325,6 @@ async def _speech(request: WireRequest) -> WireResponse:
     return WireResponse(200, {"content-type": content_type}, render(text))
 
 
-_TRANSCRIPT_SENTENCES = (
-    "Hello, this is a short test recording.",
-    "The quick brown fox jumps over the lazy dog.",
-    "Please leave a message after the tone.",
-    "Testing one, two, three.",
-    "The weather today is clear and sunny.",
-    "Thank you for calling, how can I help?",
-)
-
-
-def transcript(audio: bytes) -> str:
-    """A stable transcript for the given audio: one sentence per few seconds, chosen by a hash."""
-    digest = hashlib.sha256(audio).digest()
-    count = max(1, min(len(digest), math.ceil(media.audio_seconds(audio) / 4)))
-    return " ".join(_TRANSCRIPT_SENTENCES[digest[i] % len(_TRANSCRIPT_SENTENCES)] for i in range(count))
-
-
 def _timestamp(seconds: float, separator: str) -> str:
     millis = round(seconds * 1000)
     hours, rest = divmod(millis, 3_600_000)
@@ -371,7 +347,7 @@ async def _transcriptions(request: WireRequest) -> WireResponse:
         raise ProviderError(400, "Missing required parameter: 'file'.", param="file")
     if not audio.data:
         raise ProviderError(400, "The audio file is empty.", param="file")
-    text = transcript(audio.data)
+    text = media.transcript(audio.data)
     seconds = media.audio_seconds(audio.data)
     audio_format = fields.get("response_format") or "json"
     usage = {"type": "duration", "seconds": max(1, math.ceil(seconds))}
