@@ -364,3 +364,39 @@ def test_the_default_provider_timeout_is_bifrosts_30_seconds() -> None:
     assert GatewayConfig().provider_timeout == 30.0
     with pytest.raises(ValueError, match="provider-timeout"):
         GatewayConfig(provider_timeout=0)
+
+
+# ---------------------------------------------------------------------- models on every provider
+@pytest.mark.parametrize(
+    ("request_type", "model"),
+    [
+        ("chat_completion", "mistral/mistral-small-latest"),
+        ("chat_completion", "cohere/command-r-plus"),
+        ("embedding", "cohere/embed-english-v3.0"),
+        ("embedding", "mistral/mistral-embed"),
+        ("responses", "mistral/mistral-small-latest"),
+        ("responses", "cohere/command-r-plus"),
+        ("transcription", "mistral/voxtral-mini-latest"),
+        ("text_completion", "anthropic/claude-2.1"),
+    ],
+)
+def test_jobs_complete_on_every_provider_route(
+    gateway: RunningGateway, request_type: str, model: str
+) -> None:
+    job_id = gateway.submit_ok(request_type, model=model)
+    body = gateway.wait_terminal(request_type, job_id).json()
+    assert (body["status"], body["status_code"]) == ("completed", 200), body
+    assert body["result"]["extra_fields"]["provider"] == model.split("/")[0]
+
+
+@pytest.mark.parametrize(
+    ("request_type", "model"),
+    [("embedding", "anthropic/claude-3-5-haiku-latest"), ("ocr", "openai/gpt-4o"), ("rerank", "mistral/m")],
+)
+def test_combinations_bifrost_does_not_serve_fail_the_job(
+    gateway: RunningGateway, request_type: str, model: str
+) -> None:
+    job_id = gateway.submit_ok(request_type, model=model)
+    body = gateway.wait_terminal(request_type, job_id).json()
+    assert (body["status"], body["status_code"]) == ("failed", 400)
+    assert body["error"]["error"]["code"] == "unsupported_operation"
