@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from fakegateway.providers import datasheet
+from fakegateway.providers import datasheet, dispatch
 
 KIT = Path(__file__).resolve().parent.parent / "examples" / "bifrost"
 PROVIDERS = ("openai", "anthropic", "cohere", "mistral")
@@ -160,8 +160,20 @@ def test_base_urls_are_the_fake_origin_without_v1(config: dict[str, Any]) -> Non
         base_url = provider["network_config"]["base_url"]
         parts = urlsplit(base_url)
         assert f"{parts.scheme}://{parts.netloc}" == FAKE_ORIGIN, name
-        assert parts.path in ("", "/"), f"{name}: Bifrost appends /v1 itself, got {base_url}"
+        # The origin itself, or the providers server's prefix for this provider; Bifrost appends /v1.
+        assert parts.path.rstrip("/") in ("", f"/{name}"), (
+            f"{name}: Bifrost appends /v1 itself, got {base_url}"
+        )
         assert not base_url.rstrip("/").endswith("/v1")
+
+
+def test_mistral_reaches_the_fake_mistral_on_the_paths_it_shares_with_openai(config: dict[str, Any]) -> None:
+    # Bifrost joins base_url and its default path; the providers server answers that path as Mistral.
+    base_url = config["providers"]["mistral"]["network_config"]["base_url"].rstrip("/")
+    path = urlsplit(base_url).path
+    for shared in ("/v1/chat/completions", "/v1/embeddings", "/v1/audio/transcriptions"):
+        assert dispatch.split_provider(path + shared) == ("mistral", shared)
+    assert dispatch.split_provider(path + "/v1/ocr") == ("mistral", "/v1/ocr")
 
 
 def test_key_names_are_unique_across_providers(config: dict[str, Any]) -> None:
