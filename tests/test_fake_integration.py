@@ -229,3 +229,12 @@ def test_a_synchronous_call_that_outlasts_the_provider_timeout_answers_504(
     else:
         error = response.json()
         assert error["status_code"] == 504 and error["error"]["type"] == "request_timed_out"
+
+
+@pytest.mark.parametrize("model", ["mistral/mistral-small-latest", "cohere/command-r-plus"])
+def test_responses_route_serves_cohere_and_mistral_models(gateway: RunningGateway, model: str) -> None:
+    answer = gateway.post(OPENAI, json={"model": model, "input": "Say hello"})
+    assert answer.status_code == 200 and answer.json()["status"] == "completed"
+    assert answer.json()["output"][0]["content"][0]["text"] == "Echo: Say hello"
+    job_id = create(gateway, body={"model": model, "input": "hi"})
+    assert retrieve_finished(gateway, job_id).json()["status"] == "completed"
