@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import requests
+from suite_inventory import DryRun, SuiteTest, dry_run
 
 from fakegateway.app import build_app
 from fakegateway.contract import BY_TYPE, BodyKind
@@ -226,3 +227,15 @@ def gateway() -> Iterator[RunningGateway]:
     yield running
     running.session.close()
     running.server.stop()
+
+
+@pytest.fixture(scope="session")
+def suite_dry_run(tmp_path_factory: pytest.TempPathFactory) -> DryRun:
+    """The Robot suite as a dry run lists it, once per session: the source of every expected count."""
+    return dry_run(tmp_path_factory.mktemp("dryrun"))
+
+
+@pytest.fixture(scope="session")
+def suite_tests(suite_dry_run: DryRun) -> list[SuiteTest]:
+    """Every Robot test (short name, tags, long name, file), from the session's dry run."""
+    return suite_dry_run.tests
