@@ -1,6 +1,9 @@
 """The Robot suite end to end: the real robot/pabot CLI against the fake gateway (or none).
 
 Each run writes to a temporary directory and is read back with robot.api.ExecutionResult.
+Expected counts come from the suite itself (conftest's dry run, `suite_tests`) and the tags'
+meaning, never from a number written here, and tests are matched by short name or tag, never by
+a long name (the top suite's name is not part of the contract).
 """
 
 from __future__ import annotations
@@ -11,18 +14,17 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from robot.api import ExecutionResult
+from suite_inventory import SUITES, SuiteTest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-UPSTREAM_TESTS = 154  # one per upstream check, per endpoint and mode
-EXTENDED_TESTS = 85  # tagged `extended` (issue 7)
-MIN_TESTS = UPSTREAM_TESTS + EXTENDED_TESTS
 KEY_TAGS = {"requires-vk", "requires-alt-vk", "with-vk"}
 MODEL_TAGS = {"requires-failing-model", "requires-slow-model"}
 AREAS = {"submit", "lifecycle", "auth", "ttl", "validation", "integration"}
@@ -45,6 +47,21 @@ class Run:
 
     def statuses(self) -> dict[str, str]:
         return {t.name: t.status for t in self.result.suite.all_tests}
+
+
+def names(tests: Iterable[SuiteTest]) -> set[str]:
+    return {t.name for t in tests}
+
+
+def assert_ran_exactly(outcome: Run, expected: set[str]) -> None:
+    """The run's results hold each expected test (by short name) once, and no other."""
+    ran = Counter(t.name for t in outcome.result.suite.all_tests)
+    problems = [f"  not run: {n}" for n in sorted(expected - set(ran))]
+    problems += [f"  not expected: {n}" for n in sorted(set(ran) - expected)]
+    problems += [f"  run {c} times: {n}" for n, c in sorted(ran.items()) if c > 1]
+    assert not problems, f"the run's tests differ from the {len(expected)} expected:\n" + "\n".join(
+        problems[:30]
+    )
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -119,14 +136,14 @@ def keyed_run(tmp_path_factory: pytest.TempPathFactory) -> KeyedRun:
     return KeyedRun(run(command, env, outdir), [primary, alternate, token])
 
 
-def test_every_test_passes_with_both_keys(keyed_run: KeyedRun) -> None:
+def test_every_test_passes_with_both_keys(keyed_run: KeyedRun, suite_tests: list[SuiteTest]) -> None:
     result = keyed_run.run.result
     stats = result.statistics.total
     failed = [f"{t.name}: {t.message}" for t in result.suite.all_tests if t.status != "PASS"]
     assert keyed_run.run.returncode == 0, keyed_run.run.console[-3000:]
     assert not failed, "\n".join(failed[:20])
     assert stats.skipped == 0
-    assert stats.passed >= MIN_TESTS
+    assert_ran_exactly(keyed_run.run, names(suite_tests))
 
 
 def test_no_key_value_in_any_file_or_the_console(keyed_run: KeyedRun) -> None:
@@ -160,15 +177,15 @@ def test_the_journey_is_one_info_line_per_job(keyed_run: KeyedRun) -> None:
 
 
 # ---------------------------------------------------------------------- other gateway shapes
-def test_late_model_resolution_passes_too(tmp_path: Path) -> None:
+def test_late_model_resolution_passes_too(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     outcome = run([*with_fake("--late-model-resolution"), *pabot(tmp_path)], clean_env(**FAST), tmp_path)
     stats = outcome.result.statistics.total
     assert outcome.returncode == 0, outcome.console[-3000:]
     assert (stats.failed, stats.skipped) == (0, 0)
-    assert stats.passed >= MIN_TESTS
+    assert_ran_exactly(outcome, names(suite_tests))
 
 
-def test_without_keys_only_key_gated_tests_skip(tmp_path: Path) -> None:
+def test_without_keys_only_key_gated_tests_skip(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     outcome = run([*with_fake("--no-keys"), *pabot(tmp_path)], clean_env(**FAST), tmp_path)
     assert outcome.returncode == 0, outcome.console[-3000:]
     wrong: list[str] = []
@@ -180,30 +197,41 @@ def test_without_keys_only_key_gated_tests_skip(tmp_path: Path) -> None:
         if gated and "is not set" not in test.message:
             wrong.append(f"{test.name}: unclear skip reason {test.message!r}")
     assert not wrong, "\n".join(wrong[:20])
-    passed = [t for t in outcome.result.suite.all_tests if t.status == "PASS"]
-    upstream = [t for t in passed if "extended" not in t.tags and "webhooks" not in t.tags]
-    assert len(upstream) == 75  # upstream's count without keys
-    assert len([t for t in passed if "webhooks" in t.tags]) == 17  # webhooks need no key
-    assert len([t for t in passed if "extended" in t.tags]) == 63
+    assert_ran_exactly(outcome, names(suite_tests))
+    # Per group (upstream's checks, webhooks, extended): exactly the tests without a key tag pass.
+    passed = {t.name for t in outcome.result.suite.all_tests if t.status == "PASS"}
+    for group, members in groups(suite_tests).items():
+        keyless = names(t for t in members if not t.has_any(KEY_TAGS))
+        assert passed & names(members) == keyless, f"{group}: {sorted(keyless ^ (passed & names(members)))}"
 
 
-def test_without_a_gateway_everything_skips_and_exits_0(tmp_path: Path) -> None:
+def groups(tests: list[SuiteTest]) -> dict[str, list[SuiteTest]]:
+    """Upstream's checks (neither extended nor webhooks), the webhook tests and the extended ones."""
+    return {
+        "upstream": [t for t in tests if not t.has_any({"extended", "webhooks"})],
+        "webhooks": [t for t in tests if "webhooks" in t.tags],
+        "extended": [t for t in tests if "extended" in t.tags],
+    }
+
+
+def test_without_a_gateway_everything_skips_and_exits_0(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     url = f"http://127.0.0.1:{closed_port()}"
     outcome = run(pabot(tmp_path, processes=2), clean_env(BIFROST_BASE_URL=url), tmp_path)
     stats = outcome.result.statistics.total
     assert outcome.returncode == 0, outcome.console[-3000:]
     assert (stats.passed, stats.failed, stats.skipped) == (0, 0, stats.total)
-    assert stats.total >= MIN_TESTS
+    assert_ran_exactly(outcome, names(suite_tests))
     message = next(iter(outcome.result.suite.all_tests)).message
     assert f"Bifrost gateway not reachable at {url}" in message
 
 
-def test_require_gateway_fails_without_one(tmp_path: Path) -> None:
+def test_require_gateway_fails_without_one(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     env = clean_env(BIFROST_BASE_URL=f"http://127.0.0.1:{closed_port()}", BIFROST_REQUIRE_GATEWAY="1")
     outcome = run(robot(tmp_path), env, tmp_path)
     stats = outcome.result.statistics.total
     assert outcome.returncode != 0
-    assert stats.failed == stats.total >= MIN_TESTS
+    assert stats.failed == stats.total
+    assert_ran_exactly(outcome, names(suite_tests))
     assert "BIFROST_REQUIRE_GATEWAY" in outcome.result.suite.message
 
 
@@ -215,10 +243,12 @@ def test_an_unhealthy_gateway_skips_everything(tmp_path: Path) -> None:
     assert "GET /health answered 503" in outcome.result.suite.message
 
 
-def test_dryrun_passes(tmp_path: Path) -> None:
+def test_dryrun_passes(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     outcome = run(robot(tmp_path, "--dryrun"), clean_env(), tmp_path)
     assert outcome.returncode == 0, outcome.console[-3000:]
-    assert outcome.result.statistics.total.passed >= MIN_TESTS
+    stats = outcome.result.statistics.total
+    assert stats.passed == stats.total
+    assert_ran_exactly(outcome, names(suite_tests))
 
 
 def test_the_ordering_file_names_existing_tests_once() -> None:
@@ -239,20 +269,22 @@ def all_suite_names(suite: object) -> list[str]:
     return [name for child in children for name in [child.full_name, *all_suite_names(child)]]
 
 
-def test_extended_tests_carry_their_tag_and_one_area() -> None:
-    from robot.api import TestSuiteBuilder
-
-    suite = TestSuiteBuilder().build(str(ROOT / "suites"))
-    extended = [t for t in suite.all_tests if "extended" in t.tags]
-    assert len(extended) == EXTENDED_TESTS
-    wrong = [t.name for t in extended if len(AREAS & set(t.tags)) != 1]
+def test_extended_tests_carry_their_tag_and_one_area(suite_tests: list[SuiteTest]) -> None:
+    folder = SUITES / "extended"
+    extended = [t for t in suite_tests if "extended" in t.tags]
+    assert extended, "no test is tagged extended"
+    wrong = [t.name for t in extended if len(AREAS & t.tags) != 1]
     assert not wrong, f"extended tests without exactly one area tag: {wrong}"
-    outside = [t.full_name for t in extended if not t.full_name.startswith("Suites.Extended.")]
+    outside = [f"{t.name} ({t.source.name})" for t in extended if not t.under(folder)]
     assert not outside, f"extended tests outside suites/extended: {outside}"
-    assert len({t.name for t in suite.all_tests}) == len(list(suite.all_tests)), "test names must be unique"
+    untagged = [t.name for t in suite_tests if t.under(folder) and "extended" not in t.tags]
+    assert not untagged, f"tests in suites/extended without the extended tag: {untagged}"
+    assert len(names(suite_tests)) == len(suite_tests), "test names must be unique"
 
 
-def test_without_failing_and_slow_models_only_their_tests_skip(tmp_path: Path) -> None:
+def test_without_failing_and_slow_models_only_their_tests_skip(
+    tmp_path: Path, suite_tests: list[SuiteTest]
+) -> None:
     env = clean_env(**FAST, ASYNC_FAILING_MODEL="", ASYNC_SLOW_MODEL="")
     command = [*with_fake(), *robot(tmp_path, "--include", "extended", "--exclude", "slow")]
     outcome = run(command, env, tmp_path)
@@ -268,7 +300,10 @@ def test_without_failing_and_slow_models_only_their_tests_skip(tmp_path: Path) -
             if f"{variable} is not set" not in test.message:
                 wrong.append(f"{test.name}: unclear skip reason {test.message!r}")
     assert not wrong, "\n".join(wrong[:20])
-    assert outcome.result.statistics.total.skipped == 4
+    selected = [t for t in suite_tests if "extended" in t.tags and "slow" not in t.tags]
+    assert_ran_exactly(outcome, names(selected))
+    skipped = {t.name for t in outcome.result.suite.all_tests if t.status == "SKIP"}
+    assert skipped == names(t for t in selected if t.has_any(MODEL_TAGS))
 
 
 # ---------------------------------------------------------------------- bad configuration
