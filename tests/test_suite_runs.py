@@ -1,6 +1,7 @@
 """The Robot suite end to end: the real robot/pabot CLI against the fake gateway (or none).
 
 Each run writes to a temporary directory and is read back with robot.api.ExecutionResult.
+Every test that starts robot or pabot is marked slow: each start costs seconds on a busy machine.
 Expected counts come from the suite itself (conftest's dry run, `suite_tests`) and the tags'
 meaning, never from a number written here, and tests are matched by short name or tag, never by
 a long name (the top suite's name is not part of the contract).
@@ -136,6 +137,7 @@ def keyed_run(tmp_path_factory: pytest.TempPathFactory) -> KeyedRun:
     return KeyedRun(run(command, env, outdir), [primary, alternate, token])
 
 
+@pytest.mark.slow
 def test_every_test_passes_with_both_keys(keyed_run: KeyedRun, suite_tests: list[SuiteTest]) -> None:
     result = keyed_run.run.result
     stats = result.statistics.total
@@ -146,6 +148,7 @@ def test_every_test_passes_with_both_keys(keyed_run: KeyedRun, suite_tests: list
     assert_ran_exactly(keyed_run.run, names(suite_tests))
 
 
+@pytest.mark.slow
 def test_no_key_value_in_any_file_or_the_console(keyed_run: KeyedRun) -> None:
     sys.path.insert(0, str(ROOT))
     from libraries.keys import UNKNOWN_KEY
@@ -170,6 +173,7 @@ def test_no_key_value_in_any_file_or_the_console(keyed_run: KeyedRun) -> None:
     assert f"sk-bf-…{keyed_run.keys[0][-4:]}" in log, "the primary key should show masked"
 
 
+@pytest.mark.slow
 def test_the_journey_is_one_info_line_per_job(keyed_run: KeyedRun) -> None:
     log = (keyed_run.run.outdir / "output.xml").read_text(encoding="utf-8")
     assert "pending → completed in" in log or "pending → processing → completed in" in log
@@ -177,6 +181,7 @@ def test_the_journey_is_one_info_line_per_job(keyed_run: KeyedRun) -> None:
 
 
 # ---------------------------------------------------------------------- other gateway shapes
+@pytest.mark.slow
 def test_late_model_resolution_passes_too(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     outcome = run([*with_fake("--late-model-resolution"), *pabot(tmp_path)], clean_env(**FAST), tmp_path)
     stats = outcome.result.statistics.total
@@ -185,6 +190,7 @@ def test_late_model_resolution_passes_too(tmp_path: Path, suite_tests: list[Suit
     assert_ran_exactly(outcome, names(suite_tests))
 
 
+@pytest.mark.slow
 def test_without_keys_only_key_gated_tests_skip(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     outcome = run([*with_fake("--no-keys"), *pabot(tmp_path)], clean_env(**FAST), tmp_path)
     assert outcome.returncode == 0, outcome.console[-3000:]
@@ -214,6 +220,7 @@ def groups(tests: list[SuiteTest]) -> dict[str, list[SuiteTest]]:
     }
 
 
+@pytest.mark.slow
 def test_without_a_gateway_everything_skips_and_exits_0(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     url = f"http://127.0.0.1:{closed_port()}"
     outcome = run(pabot(tmp_path, processes=2), clean_env(BIFROST_BASE_URL=url), tmp_path)
@@ -225,6 +232,7 @@ def test_without_a_gateway_everything_skips_and_exits_0(tmp_path: Path, suite_te
     assert f"Bifrost gateway not reachable at {url}" in message
 
 
+@pytest.mark.slow
 def test_require_gateway_fails_without_one(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     env = clean_env(BIFROST_BASE_URL=f"http://127.0.0.1:{closed_port()}", BIFROST_REQUIRE_GATEWAY="1")
     outcome = run(robot(tmp_path), env, tmp_path)
@@ -235,6 +243,7 @@ def test_require_gateway_fails_without_one(tmp_path: Path, suite_tests: list[Sui
     assert "BIFROST_REQUIRE_GATEWAY" in outcome.result.suite.message
 
 
+@pytest.mark.slow
 def test_an_unhealthy_gateway_skips_everything(tmp_path: Path) -> None:
     outcome = run([*with_fake("--fault", "health-503"), *robot(tmp_path)], clean_env(), tmp_path)
     stats = outcome.result.statistics.total
@@ -243,6 +252,7 @@ def test_an_unhealthy_gateway_skips_everything(tmp_path: Path) -> None:
     assert "GET /health answered 503" in outcome.result.suite.message
 
 
+@pytest.mark.slow
 def test_dryrun_passes(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     outcome = run(robot(tmp_path, "--dryrun"), clean_env(), tmp_path)
     assert outcome.returncode == 0, outcome.console[-3000:]
@@ -282,6 +292,7 @@ def test_extended_tests_carry_their_tag_and_one_area(suite_tests: list[SuiteTest
     assert len(names(suite_tests)) == len(suite_tests), "test names must be unique"
 
 
+@pytest.mark.slow
 def test_without_failing_and_slow_models_only_their_tests_skip(
     tmp_path: Path, suite_tests: list[SuiteTest]
 ) -> None:
@@ -369,6 +380,7 @@ BAD_CONFIG = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("settings", "message"), BAD_CONFIG, ids=[next(iter(s)) for s, _ in BAD_CONFIG])
 def test_bad_configuration_stops_the_run_and_sends_nothing(
     settings: dict[str, str], message: str, listener: RecordingListener, tmp_path: Path
@@ -386,6 +398,7 @@ def test_bad_configuration_stops_the_run_and_sends_nothing(
             assert value.encode() not in (tmp_path / "output.xml").read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1:8080", "localhost:8080"])
 def test_a_base_url_that_is_not_http_stops_the_run(url: str, tmp_path: Path) -> None:
     outcome = run(robot(tmp_path), clean_env(BIFROST_BASE_URL=url), tmp_path)
@@ -404,6 +417,7 @@ TRANSPORT_FAULTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", sorted(TRANSPORT_FAULTS))
 def test_a_misbehaving_gateway_fails_only_the_affected_test(fault: str, tmp_path: Path) -> None:
     env = clean_env(BIFROST_HTTP_TIMEOUT="1s", BIFROST_POLL_TIMEOUT="5s")
@@ -418,6 +432,7 @@ def test_a_misbehaving_gateway_fails_only_the_affected_test(fault: str, tmp_path
     assert failed.elapsed_time.total_seconds() < 10
 
 
+@pytest.mark.slow
 def test_a_failed_test_logs_a_curl_reproduction(tmp_path: Path) -> None:
     primary = f"sk-bf-{secrets.token_hex(12)}"
     name = "Chat Completions Job Reaches A Terminal State (with VK)"

@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from robot.api import ExecutionResult
 from suite_inventory import DryRun
 from test_suite_runs import BIN, FAST, ROOT, clean_env, run, with_fake
@@ -27,6 +28,7 @@ def shard_command(outdir: Path, index: int) -> list[str]:
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_shards_run_every_test_exactly_once_and_merge_into_one_report(
     tmp_path: Path, suite_dry_run: DryRun
 ) -> None:
