@@ -811,6 +811,7 @@ def test_every_webhook_fault_has_a_check() -> None:
     assert sorted(CHECKS) == WEBHOOK_FAULTS
 
 
+@pytest.mark.slow  # the webhook faults one by one, each waiting out deliveries: ~25 s in all
 @pytest.mark.parametrize("name", WEBHOOK_FAULTS)
 def test_webhook_fault_is_caught_by_its_check(
     name: str, gateway_factory: GatewayFactory, receiver: Receiver

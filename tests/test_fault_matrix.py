@@ -38,6 +38,7 @@ def test_a_fault_caught_only_by_unrelated_tests_is_not_detected() -> None:
     assert verdict.unexpected == [caught]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_the_whole_matrix_detects_every_fault_and_no_false_failure(tmp_path: Path) -> None:
     faults = fault_matrix.list_faults()

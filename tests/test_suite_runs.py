@@ -1,28 +1,36 @@
 """The Robot suite end to end: the real robot/pabot CLI against the fake gateway (or none).
 
 Each run writes to a temporary directory and is read back with robot.api.ExecutionResult.
+Every test that starts robot or pabot is marked slow: each start costs seconds on a busy machine.
+Expected counts come from the suite itself (conftest's dry run, `suite_tests`) and the tags'
+meaning, never from a number written here, and tests are matched by short name or tag, never by
+a long name (the top suite's name is not part of the contract).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from robot.api import ExecutionResult
+from suite_inventory import SUITES, SuiteTest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-UPSTREAM_TESTS = 154  # one per upstream check, per endpoint and mode
-EXTENDED_TESTS = 85  # tagged `extended` (issue 7)
-MIN_TESTS = UPSTREAM_TESTS + EXTENDED_TESTS
 KEY_TAGS = {"requires-vk", "requires-alt-vk", "with-vk"}
 MODEL_TAGS = {"requires-failing-model", "requires-slow-model"}
 AREAS = {"submit", "lifecycle", "auth", "ttl", "validation", "integration"}
@@ -45,6 +53,21 @@ class Run:
 
     def statuses(self) -> dict[str, str]:
         return {t.name: t.status for t in self.result.suite.all_tests}
+
+
+def names(tests: Iterable[SuiteTest]) -> set[str]:
+    return {t.name for t in tests}
+
+
+def assert_ran_exactly(outcome: Run, expected: set[str]) -> None:
+    """The run's results hold each expected test (by short name) once, and no other."""
+    ran = Counter(t.name for t in outcome.result.suite.all_tests)
+    problems = [f"  not run: {n}" for n in sorted(expected - set(ran))]
+    problems += [f"  not expected: {n}" for n in sorted(set(ran) - expected)]
+    problems += [f"  run {c} times: {n}" for n, c in sorted(ran.items()) if c > 1]
+    assert not problems, f"the run's tests differ from the {len(expected)} expected:\n" + "\n".join(
+        problems[:30]
+    )
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -119,16 +142,18 @@ def keyed_run(tmp_path_factory: pytest.TempPathFactory) -> KeyedRun:
     return KeyedRun(run(command, env, outdir), [primary, alternate, token])
 
 
-def test_every_test_passes_with_both_keys(keyed_run: KeyedRun) -> None:
+@pytest.mark.slow
+def test_every_test_passes_with_both_keys(keyed_run: KeyedRun, suite_tests: list[SuiteTest]) -> None:
     result = keyed_run.run.result
     stats = result.statistics.total
     failed = [f"{t.name}: {t.message}" for t in result.suite.all_tests if t.status != "PASS"]
     assert keyed_run.run.returncode == 0, keyed_run.run.console[-3000:]
     assert not failed, "\n".join(failed[:20])
     assert stats.skipped == 0
-    assert stats.passed >= MIN_TESTS
+    assert_ran_exactly(keyed_run.run, names(suite_tests))
 
 
+@pytest.mark.slow
 def test_no_key_value_in_any_file_or_the_console(keyed_run: KeyedRun) -> None:
     sys.path.insert(0, str(ROOT))
     from libraries.keys import UNKNOWN_KEY
@@ -143,9 +168,11 @@ def test_no_key_value_in_any_file_or_the_console(keyed_run: KeyedRun) -> None:
     files = [p for p in keyed_run.run.outdir.rglob("*") if p.is_file()]
     assert any(p.name == "robot_argfile.txt" for p in files), "pabot's per-process files are missing"
     for path in files:
-        data = path.read_bytes()
+        texts = readable_texts(path)  # log.html and report.html decompressed too
         leaks += [
-            f"{path.relative_to(keyed_run.run.outdir)}: {n[:6]}…" for n in needles if n.encode() in data
+            f"{path.relative_to(keyed_run.run.outdir)}: {n[:6]}…"
+            for n in needles
+            if any(n in text for text in texts)
         ]
     leaks += [f"console: {n[:6]}…" for n in needles if n in keyed_run.run.console]
     assert not leaks, "key values found in clear:\n" + "\n".join(leaks)
@@ -153,22 +180,106 @@ def test_no_key_value_in_any_file_or_the_console(keyed_run: KeyedRun) -> None:
     assert f"sk-bf-…{keyed_run.keys[0][-4:]}" in log, "the primary key should show masked"
 
 
+@pytest.mark.slow
 def test_the_journey_is_one_info_line_per_job(keyed_run: KeyedRun) -> None:
     log = (keyed_run.run.outdir / "output.xml").read_text(encoding="utf-8")
     assert "pending → completed in" in log or "pending → processing → completed in" in log
     assert "(1 poll)" in log
 
 
+# ---------------------------------------------------------------------- masking under plain commands
+# The README's commands without robot.args (so without its --listener): the library itself must
+# keep every key out of the outputs. The whole suite (about 30 s): every header format and path.
+KEY_PREFIX = "sk-bf-"
+
+
+def plain_command(tool: str, outdir: Path) -> list[str]:
+    if tool == "robot":  # run() starts robot in the repository root, as the README does
+        return [str(BIN / "robot"), "--pythonpath", ".", "--outputdir", str(outdir), "suites"]
+    # pabot runs in a directory of its own (see run()): absolute paths.
+    return [
+        str(BIN / "pabot"), "--pythonpath", str(ROOT), "--processes", "2", "--outputdir", str(outdir),
+        str(SUITES),
+    ]  # fmt: skip
+
+
+def key_forms(key: str) -> dict[str, str]:
+    """A key as it could show up: as is, with its prefix in the other case, URL-encoded."""
+    swapped = (
+        key[: len(KEY_PREFIX)].swapcase() + key[len(KEY_PREFIX) :] if key.startswith(KEY_PREFIX) else key
+    )
+    return {"value": key, "prefix swapcased": swapped, "URL-encoded": quote(key, safe="")}
+
+
+def log_html_strings(html: str) -> list[str]:
+    """The texts log.html and report.html keep zlib-compressed in base64 (a `*` marks plain ones)."""
+    texts: list[str] = []
+    for chunk in re.findall(r'window\.output\["strings"\]\.concat\((\[.*?\])\);', html, re.DOTALL):
+        # JavaScript, not JSON: `\x3c` escapes (an escaped backslash is left alone).
+        chunk = re.sub(r"(\\\\)|\\x([0-9a-fA-F]{2})", lambda m: m[1] or f"\\u00{m[2]}", chunk)
+        for item in json.loads(chunk):
+            if not isinstance(item, str) or not item:
+                continue
+            if item.startswith("*"):
+                texts.append(item[1:])
+            else:
+                texts.append(zlib.decompress(base64.b64decode(item)).decode("utf-8", "replace"))
+    return texts
+
+
+def readable_texts(path: Path) -> list[str]:
+    data = path.read_bytes().decode("utf-8", "replace")
+    return [data, *log_html_strings(data)] if path.suffix == ".html" else [data]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason="until the library registers its masking listener", strict=False)
+@pytest.mark.parametrize("tool", ["robot", "pabot"])
+def test_plain_commands_without_robot_args_leak_no_key(tool: str, tmp_path: Path) -> None:
+    """Both keys generated by `fakegateway run`; no key form in any output file or the console."""
+    keys_file = tmp_path / "keys.txt"  # outside the scanned directory
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    # A wrapper records the keys `fakegateway run` generated for its command, then becomes that command.
+    record = ["sh", "-c", 'printenv BIFROST_VK BIFROST_ALT_VK > "$0" && exec "$@"', str(keys_file)]
+    outcome = run([*with_fake(), *record, *plain_command(tool, outdir)], clean_env(**FAST), outdir)
+    keys = keys_file.read_text().split()
+    assert len(set(keys)) == 2 and all(k.startswith(KEY_PREFIX) for k in keys), "fakegateway run set no keys"
+
+    keyed = [t for t in outcome.result.suite.all_tests if KEY_TAGS & set(t.tags)]
+    assert any(t.status == "PASS" for t in keyed), (
+        "no test that sends a key passed: the run proves nothing\n" + outcome.console[-3000:]
+    )
+
+    files = [p for p in outdir.rglob("*") if p.is_file()]
+    if tool == "pabot":
+        assert any(p.parent.parent.name == "pabot_results" for p in files), (
+            "pabot's per-process files are missing"
+        )
+    needles = {f"{which} key, {form}": text for which, key in zip(("primary", "alternate"), keys, strict=True)
+               for form, text in key_forms(key).items()}  # fmt: skip
+    leaks = [
+        f"{path.relative_to(outdir)}: {label}"
+        for path in files
+        for label, needle in needles.items()
+        if any(needle in text for text in readable_texts(path))
+    ]
+    leaks += [f"console: {label}" for label, needle in needles.items() if needle in outcome.console]
+    assert not leaks, f"key values found in clear ({tool}, no robot.args):\n" + "\n".join(sorted(set(leaks)))
+
+
 # ---------------------------------------------------------------------- other gateway shapes
-def test_late_model_resolution_passes_too(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_late_model_resolution_passes_too(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     outcome = run([*with_fake("--late-model-resolution"), *pabot(tmp_path)], clean_env(**FAST), tmp_path)
     stats = outcome.result.statistics.total
     assert outcome.returncode == 0, outcome.console[-3000:]
     assert (stats.failed, stats.skipped) == (0, 0)
-    assert stats.passed >= MIN_TESTS
+    assert_ran_exactly(outcome, names(suite_tests))
 
 
-def test_without_keys_only_key_gated_tests_skip(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_without_keys_only_key_gated_tests_skip(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     outcome = run([*with_fake("--no-keys"), *pabot(tmp_path)], clean_env(**FAST), tmp_path)
     assert outcome.returncode == 0, outcome.console[-3000:]
     wrong: list[str] = []
@@ -180,33 +291,47 @@ def test_without_keys_only_key_gated_tests_skip(tmp_path: Path) -> None:
         if gated and "is not set" not in test.message:
             wrong.append(f"{test.name}: unclear skip reason {test.message!r}")
     assert not wrong, "\n".join(wrong[:20])
-    passed = [t for t in outcome.result.suite.all_tests if t.status == "PASS"]
-    upstream = [t for t in passed if "extended" not in t.tags and "webhooks" not in t.tags]
-    assert len(upstream) == 75  # upstream's count without keys
-    assert len([t for t in passed if "webhooks" in t.tags]) == 17  # webhooks need no key
-    assert len([t for t in passed if "extended" in t.tags]) == 63
+    assert_ran_exactly(outcome, names(suite_tests))
+    # Per group (upstream's checks, webhooks, extended): exactly the tests without a key tag pass.
+    passed = {t.name for t in outcome.result.suite.all_tests if t.status == "PASS"}
+    for group, members in groups(suite_tests).items():
+        keyless = names(t for t in members if not t.has_any(KEY_TAGS))
+        assert passed & names(members) == keyless, f"{group}: {sorted(keyless ^ (passed & names(members)))}"
 
 
-def test_without_a_gateway_everything_skips_and_exits_0(tmp_path: Path) -> None:
+def groups(tests: list[SuiteTest]) -> dict[str, list[SuiteTest]]:
+    """Upstream's checks (neither extended nor webhooks), the webhook tests and the extended ones."""
+    return {
+        "upstream": [t for t in tests if not t.has_any({"extended", "webhooks"})],
+        "webhooks": [t for t in tests if "webhooks" in t.tags],
+        "extended": [t for t in tests if "extended" in t.tags],
+    }
+
+
+@pytest.mark.slow
+def test_without_a_gateway_everything_skips_and_exits_0(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     url = f"http://127.0.0.1:{closed_port()}"
     outcome = run(pabot(tmp_path, processes=2), clean_env(BIFROST_BASE_URL=url), tmp_path)
     stats = outcome.result.statistics.total
     assert outcome.returncode == 0, outcome.console[-3000:]
     assert (stats.passed, stats.failed, stats.skipped) == (0, 0, stats.total)
-    assert stats.total >= MIN_TESTS
+    assert_ran_exactly(outcome, names(suite_tests))
     message = next(iter(outcome.result.suite.all_tests)).message
     assert f"Bifrost gateway not reachable at {url}" in message
 
 
-def test_require_gateway_fails_without_one(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_require_gateway_fails_without_one(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     env = clean_env(BIFROST_BASE_URL=f"http://127.0.0.1:{closed_port()}", BIFROST_REQUIRE_GATEWAY="1")
     outcome = run(robot(tmp_path), env, tmp_path)
     stats = outcome.result.statistics.total
     assert outcome.returncode != 0
-    assert stats.failed == stats.total >= MIN_TESTS
+    assert stats.failed == stats.total
+    assert_ran_exactly(outcome, names(suite_tests))
     assert "BIFROST_REQUIRE_GATEWAY" in outcome.result.suite.message
 
 
+@pytest.mark.slow
 def test_an_unhealthy_gateway_skips_everything(tmp_path: Path) -> None:
     outcome = run([*with_fake("--fault", "health-503"), *robot(tmp_path)], clean_env(), tmp_path)
     stats = outcome.result.statistics.total
@@ -215,10 +340,13 @@ def test_an_unhealthy_gateway_skips_everything(tmp_path: Path) -> None:
     assert "GET /health answered 503" in outcome.result.suite.message
 
 
-def test_dryrun_passes(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_dryrun_passes(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     outcome = run(robot(tmp_path, "--dryrun"), clean_env(), tmp_path)
     assert outcome.returncode == 0, outcome.console[-3000:]
-    assert outcome.result.statistics.total.passed >= MIN_TESTS
+    stats = outcome.result.statistics.total
+    assert stats.passed == stats.total
+    assert_ran_exactly(outcome, names(suite_tests))
 
 
 def test_the_ordering_file_names_existing_tests_once() -> None:
@@ -239,20 +367,23 @@ def all_suite_names(suite: object) -> list[str]:
     return [name for child in children for name in [child.full_name, *all_suite_names(child)]]
 
 
-def test_extended_tests_carry_their_tag_and_one_area() -> None:
-    from robot.api import TestSuiteBuilder
-
-    suite = TestSuiteBuilder().build(str(ROOT / "suites"))
-    extended = [t for t in suite.all_tests if "extended" in t.tags]
-    assert len(extended) == EXTENDED_TESTS
-    wrong = [t.name for t in extended if len(AREAS & set(t.tags)) != 1]
+def test_extended_tests_carry_their_tag_and_one_area(suite_tests: list[SuiteTest]) -> None:
+    folder = SUITES / "extended"
+    extended = [t for t in suite_tests if "extended" in t.tags]
+    assert extended, "no test is tagged extended"
+    wrong = [t.name for t in extended if len(AREAS & t.tags) != 1]
     assert not wrong, f"extended tests without exactly one area tag: {wrong}"
-    outside = [t.full_name for t in extended if not t.full_name.startswith("Suites.Extended.")]
+    outside = [f"{t.name} ({t.source.name})" for t in extended if not t.under(folder)]
     assert not outside, f"extended tests outside suites/extended: {outside}"
-    assert len({t.name for t in suite.all_tests}) == len(list(suite.all_tests)), "test names must be unique"
+    untagged = [t.name for t in suite_tests if t.under(folder) and "extended" not in t.tags]
+    assert not untagged, f"tests in suites/extended without the extended tag: {untagged}"
+    assert len(names(suite_tests)) == len(suite_tests), "test names must be unique"
 
 
-def test_without_failing_and_slow_models_only_their_tests_skip(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_without_failing_and_slow_models_only_their_tests_skip(
+    tmp_path: Path, suite_tests: list[SuiteTest]
+) -> None:
     env = clean_env(**FAST, ASYNC_FAILING_MODEL="", ASYNC_SLOW_MODEL="")
     command = [*with_fake(), *robot(tmp_path, "--include", "extended", "--exclude", "slow")]
     outcome = run(command, env, tmp_path)
@@ -268,7 +399,10 @@ def test_without_failing_and_slow_models_only_their_tests_skip(tmp_path: Path) -
             if f"{variable} is not set" not in test.message:
                 wrong.append(f"{test.name}: unclear skip reason {test.message!r}")
     assert not wrong, "\n".join(wrong[:20])
-    assert outcome.result.statistics.total.skipped == 4
+    selected = [t for t in suite_tests if "extended" in t.tags and "slow" not in t.tags]
+    assert_ran_exactly(outcome, names(selected))
+    skipped = {t.name for t in outcome.result.suite.all_tests if t.status == "SKIP"}
+    assert skipped == names(t for t in selected if t.has_any(MODEL_TAGS))
 
 
 # ---------------------------------------------------------------------- bad configuration
@@ -334,6 +468,7 @@ BAD_CONFIG = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("settings", "message"), BAD_CONFIG, ids=[next(iter(s)) for s, _ in BAD_CONFIG])
 def test_bad_configuration_stops_the_run_and_sends_nothing(
     settings: dict[str, str], message: str, listener: RecordingListener, tmp_path: Path
@@ -351,11 +486,39 @@ def test_bad_configuration_stops_the_run_and_sends_nothing(
             assert value.encode() not in (tmp_path / "output.xml").read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1:8080", "localhost:8080"])
 def test_a_base_url_that_is_not_http_stops_the_run(url: str, tmp_path: Path) -> None:
     outcome = run(robot(tmp_path), clean_env(BIFROST_BASE_URL=url), tmp_path)
     assert outcome.returncode != 0
     assert f"BIFROST_BASE_URL={url!r} is not an http(s) URL" in outcome.result.suite.message
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason="until the suite refuses keys given with --variable", strict=False)
+@pytest.mark.parametrize("variable", ["BIFROST_VK", "BIFROST_ALT_VK"])
+def test_a_key_given_with_variable_stops_the_run_and_sends_nothing(
+    variable: str, listener: RecordingListener, tmp_path: Path
+) -> None:
+    """Keys come from the environment only: on a command line they end up in shell history and ps."""
+    key = f"{KEY_PREFIX}{secrets.token_hex(12)}"
+    env = clean_env(BIFROST_BASE_URL=listener.url)
+    outcome = run(robot(tmp_path, "--variable", f"{variable}:{key}"), env, tmp_path)
+    assert outcome.returncode != 0, (
+        "the run went on despite the key given with --variable:\n" + outcome.console[-3000:]
+    )
+    output = tmp_path / "output.xml"
+    explanation = outcome.console
+    if output.exists():
+        result = outcome.result
+        ran = [f"{t.name}: {t.status}" for t in result.suite.all_tests if t.status in ("PASS", "SKIP")]
+        assert not ran, "tests ran despite the key given with --variable:\n" + "\n".join(ran[:10])
+        explanation += "\n" + result.suite.message
+        assert key.encode() not in output.read_bytes(), "the key given with --variable is in output.xml"
+    assert "--variable" in explanation and variable in explanation, explanation[-3000:]
+    assert "environment" in explanation.lower(), "the message should say keys come from the environment only"
+    assert listener.connections == 0, "a request reached the gateway despite the key given with --variable"
+    assert key not in outcome.console
 
 
 # ---------------------------------------------------------------------- a misbehaving gateway
@@ -369,6 +532,7 @@ TRANSPORT_FAULTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", sorted(TRANSPORT_FAULTS))
 def test_a_misbehaving_gateway_fails_only_the_affected_test(fault: str, tmp_path: Path) -> None:
     env = clean_env(BIFROST_HTTP_TIMEOUT="1s", BIFROST_POLL_TIMEOUT="5s")
@@ -383,6 +547,7 @@ def test_a_misbehaving_gateway_fails_only_the_affected_test(fault: str, tmp_path
     assert failed.elapsed_time.total_seconds() < 10
 
 
+@pytest.mark.slow
 def test_a_failed_test_logs_a_curl_reproduction(tmp_path: Path) -> None:
     primary = f"sk-bf-{secrets.token_hex(12)}"
     name = "Chat Completions Job Reaches A Terminal State (with VK)"
