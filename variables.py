@@ -12,6 +12,7 @@ from the environment only and never exported; only whether each is set.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -73,9 +74,13 @@ def parse_duration(text: str) -> float:
     if not value:
         raise ValueError("empty")
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
-        pass
+        number = None
+    if number is not None:
+        if not math.isfinite(number):
+            raise ValueError(value)
+        return number
     position, total = 0, 0.0
     while position < len(value):
         match = _DURATION_PART.match(value, position)
@@ -94,6 +99,7 @@ class Config:
     poll_timeout: float = 30.0
     poll_interval: float = 0.5
     http_timeout: float = 15.0
+    submit_budget: float = 1.0
     default_ttl: int = 3600
     expiry_ttl: int = 10
     require_gateway: bool = False
@@ -180,7 +186,7 @@ class _Reader:
         raw = self.raw(name)
         if not raw or raw == "None":
             return None
-        if not raw.isdigit() or not 100 <= int(raw) <= 599:
+        if not (raw.isascii() and raw.isdigit()) or not 100 <= int(raw) <= 599:
             self.bad(name, raw, f"{name}={raw!r} is not an HTTP status code (100-599)")
             return None
         return int(raw)
@@ -232,6 +238,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         poll_timeout=reader.duration("BIFROST_POLL_TIMEOUT", 30.0),
         poll_interval=reader.duration("BIFROST_POLL_INTERVAL", 0.5),
         http_timeout=reader.duration("BIFROST_HTTP_TIMEOUT", 15.0),
+        submit_budget=reader.duration("BIFROST_SUBMIT_BUDGET", 1.0),
         default_ttl=reader.whole_seconds("BIFROST_DEFAULT_TTL", 3600),
         expiry_ttl=reader.whole_seconds("ASYNC_EXPIRY_TTL", 10),
         require_gateway=reader.flag("BIFROST_REQUIRE_GATEWAY"),
@@ -260,6 +267,7 @@ def settings(cfg: Config) -> dict[str, Any]:
         "BIFROST_POLL_TIMEOUT": cfg.poll_timeout,
         "BIFROST_POLL_INTERVAL": cfg.poll_interval,
         "BIFROST_HTTP_TIMEOUT": cfg.http_timeout,
+        "BIFROST_SUBMIT_BUDGET": cfg.submit_budget,
         "BIFROST_DEFAULT_TTL": cfg.default_ttl,
         "BIFROST_REQUIRE_GATEWAY": cfg.require_gateway,
         "BIFROST_INTEGRATION_PATH": cfg.integration_path,

@@ -1,11 +1,14 @@
-"""Benchmark the full suite against the fake gateway: serial robot versus pabot set-ups.
+"""Benchmark the full suite against the fake gateway at a given job latency and process counts.
 
-For each set-up it reports the wall time, the longest single test of that same run (the critical
-path) and their ratio, the CPU time of the run, HTTP requests per job and polls per job (from the
-gateway's request log and the suite's journey lines), and the peak memory of each Robot process.
-It measures; it asserts nothing. Results go to the console and to results/benchmark-suite.md.
+The fake's ``--job-latency`` gives every job a provider's pace (0 is the fake's own speed). For each
+latency and set-up it reports the wall time, the longest single test of that same run, the sum of
+all test times, wall / longest, the CPU time of the run, polls per job and how long after a job
+ended the poll that saw it came (from the suite's journey lines), and the peak memory of each Robot
+process. It measures; it asserts nothing. Results go to the console and to
+results/benchmark-suite.md.
 
-Usage: python benchmarks/bench_suite.py [--expiry-ttl 2s] [--only NAME]... [--repeat N]
+Usage: python benchmarks/bench_suite.py [--job-latency 0 --job-latency 1500ms ...]
+       [--processes 8 --processes 16 ...] [--serial] [--expiry-ttl 2s] [--repeat N]
 """
 
 from __future__ import annotations
@@ -31,36 +34,44 @@ PY = sys.executable
 PABOT = [PY, "-m", "pabot.pabot", "--pabotconsole", "none"]
 ROBOT_OPTIONS = ["--argumentfile", "robot.args", "--console", "none", "--log", "NONE", "--report", "NONE"]
 
-SETUPS: dict[str, list[str]] = {
-    "robot, serial": [PY, "-m", "robot", *ROBOT_OPTIONS],
-    "pabot 2, ordering groups": [*PABOT, "--testlevelsplit", "--processes", "2", "--ordering",
-                                 "suites.ordering", *ROBOT_OPTIONS],
-    "pabot 4, ordering groups": [*PABOT, "--testlevelsplit", "--processes", "4", "--ordering",
-                                 "suites.ordering", *ROBOT_OPTIONS],
-    "pabot 6, ordering groups": [*PABOT, "--testlevelsplit", "--processes", "6", "--ordering",
-                                 "suites.ordering", *ROBOT_OPTIONS],
-    "pabot 8, ordering groups": [*PABOT, "--testlevelsplit", "--processes", "8", "--ordering",
-                                 "suites.ordering", *ROBOT_OPTIONS],
-    "pabot 4, by suite": [*PABOT, "--processes", "4", *ROBOT_OPTIONS],
-}  # fmt: skip
+SERIAL = "robot, serial"
 
-JOURNEY = re.compile(r"\bin (?P<seconds>[0-9.]+) s \((?P<polls>\d+) polls?\)")
-SUBMIT = re.compile(r"\bPOST /v1/async/\S+ 202\b")
-POLL = re.compile(r"\bGET /v1/async/\S+/[^/\s]+ \d{3}\b")
-ASYNC_REQUEST = re.compile(r"\b(GET|POST) /v1/async/")
+
+def setup_command(setup: str) -> list[str]:
+    """``robot, serial`` or ``pabot N`` (the ordering file's groups, as the README runs it)."""
+    if setup == SERIAL:
+        return [PY, "-m", "robot", *ROBOT_OPTIONS]
+    processes = setup.split()[1]
+    return [
+        *PABOT,
+        "--testlevelsplit",
+        "--processes",
+        processes,
+        "--ordering",
+        "suites.ordering",
+        *ROBOT_OPTIONS,
+    ]
+
+
+JOURNEY = re.compile(
+    r"\bin (?P<seconds>[0-9.]+) s \((?P<polls>\d+) polls?"
+    r"(, seen (?P<after>-?[0-9.]+) s after completed_at)?\)"
+)
 
 
 @dataclass
 class Measurement:
+    latency: str
     setup: str
     wall: float
     critical_path: float
     critical_test: str
+    test_sum: float
     cpu: float
     tests: int
     failed: int
-    requests_per_job: float
-    polls_per_fast_job: float
+    polls_per_job: float
+    seen_after: float
     peak_rss_mb: float
 
 
@@ -100,12 +111,11 @@ class RobotMemoryWatcher:
                     continue
 
 
-def measure(setup: str, expiry_ttl: str) -> Measurement:
+def measure(setup: str, expiry_ttl: str, latency: str) -> Measurement:
     out_dir = Path(tempfile.mkdtemp(prefix="bench-suite-"))
-    log_file = out_dir / "gateway.log"
     env = {**os.environ, "ASYNC_EXPIRY_TTL": expiry_ttl, "TMPDIR": str(out_dir)}
-    command = [PY, "-m", "fakegateway", "run", "--log-file", str(log_file), "--",
-               *SETUPS[setup], "--outputdir", str(out_dir), "suites"]  # fmt: skip
+    command = [PY, "-m", "fakegateway", "run", "--job-latency", latency, "--",
+               *setup_command(setup), "--outputdir", str(out_dir), "suites"]  # fmt: skip
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     with RobotMemoryWatcher(str(out_dir)) as watcher:
@@ -118,19 +128,19 @@ def measure(setup: str, expiry_ttl: str) -> Measurement:
     tests = list(result.suite.all_tests)
     longest = max(tests, key=lambda t: t.elapsed_time.total_seconds())
     journeys = [j for message in _messages(result) if (j := JOURNEY.search(message))]
-    fast = [int(j["polls"]) for j in journeys if float(j["seconds"]) <= 0.5]
-    log = log_file.read_text(encoding="utf-8", errors="replace") if log_file.exists() else ""
-    jobs = len(SUBMIT.findall(log))
+    seen = [float(j["after"]) for j in journeys if j["after"] is not None]
     return Measurement(
+        latency=latency,
         setup=setup,
         wall=wall,
         critical_path=longest.elapsed_time.total_seconds(),
         critical_test=longest.name,
+        test_sum=sum(t.elapsed_time.total_seconds() for t in tests),
         cpu=cpu,
         tests=len(tests),
         failed=sum(t.status == "FAIL" for t in tests),
-        requests_per_job=len(ASYNC_REQUEST.findall(log)) / jobs if jobs else 0.0,
-        polls_per_fast_job=statistics.mean(fast) if fast else 0.0,
+        polls_per_job=statistics.mean(int(j["polls"]) for j in journeys) if journeys else 0.0,
+        seen_after=statistics.median(seen) if seen else 0.0,
         peak_rss_mb=max(watcher.peaks.values(), default=0) / 1024,
     )
 
@@ -154,39 +164,44 @@ def _messages(result: ExecutionResult) -> list[str]:
     return found
 
 
-def table(rows: list[Measurement], serial_wall: float | None) -> str:
+def table(rows: list[Measurement]) -> str:
     lines = [
-        "| set-up | wall s | critical path s | wall / critical | vs serial | CPU s | tests (failed) "
-        "| HTTP requests per job | polls per fast job | peak MB per Robot process |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| job latency | set-up | wall s | longest test s | sum of tests s | wall / longest | CPU s "
+        "| tests (failed) | polls per job | seen after end s (median) | peak MB per Robot process |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for m in rows:
-        speedup = f"{serial_wall / m.wall:.1f}×" if serial_wall else "–"
         lines.append(
-            f"| {m.setup} | {m.wall:.1f} | {m.critical_path:.1f} | {m.wall / m.critical_path:.2f} "
-            f"| {speedup} "
-            f"| {m.cpu:.1f} | {m.tests} ({m.failed}) | {m.requests_per_job:.2f} | {m.polls_per_fast_job:.2f} "
-            f"| {m.peak_rss_mb:.0f} |"
+            f"| {m.latency} | {m.setup} | {m.wall:.1f} | {m.critical_path:.1f} | {m.test_sum:.0f} "
+            f"| {m.wall / m.critical_path:.2f} | {m.cpu:.1f} | {m.tests} ({m.failed}) "
+            f"| {m.polls_per_job:.2f} | {m.seen_after:.2f} | {m.peak_rss_mb:.0f} |"
         )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--job-latency", action="append", help="fake job latency (repeatable; default 0)")
+    parser.add_argument(
+        "--processes", action="append", type=int, help="pabot processes (repeatable; default 8)"
+    )
+    parser.add_argument("--serial", action="store_true", help="also run robot serially")
     parser.add_argument("--expiry-ttl", default="2s", help="ASYNC_EXPIRY_TTL for the runs (default 2s)")
-    parser.add_argument("--only", action="append", choices=sorted(SETUPS), help="run only this set-up")
     parser.add_argument("--repeat", type=int, default=1, help="runs per set-up; the median wall is kept")
     args = parser.parse_args(argv)
+    setups = ([SERIAL] if args.serial else []) + [f"pabot {n}" for n in args.processes or [8]]
     rows = []
-    for setup in args.only or list(SETUPS):
-        runs = sorted((measure(setup, args.expiry_ttl) for _ in range(args.repeat)), key=lambda m: m.wall)
-        rows.append(runs[len(runs) // 2])
-        print(f"{setup}: {rows[-1].wall:.1f} s", flush=True)
-    serial = next((m.wall for m in rows if m.setup == "robot, serial"), None)
+    for latency in args.job_latency or ["0"]:
+        for setup in setups:
+            runs = sorted(
+                (measure(setup, args.expiry_ttl, latency) for _ in range(args.repeat)), key=lambda m: m.wall
+            )
+            rows.append(runs[len(runs) // 2])
+            print(f"latency {latency}, {setup}: {rows[-1].wall:.1f} s", flush=True)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     text = (
         f"Measured {time.strftime('%Y-%m-%d')} on {machine}; ASYNC_EXPIRY_TTL={args.expiry_ttl}; "
-        f"median of {args.repeat} run(s).\n\n{table(rows, serial)}\n"
+        f"median of {args.repeat} run(s).\n\n{table(rows)}\n"
     )
     print(text)
     (ROOT / "results").mkdir(exist_ok=True)

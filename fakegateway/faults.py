@@ -45,7 +45,7 @@ FAULTS: dict[str, str] = {
     "ttl-negative-honoured": "a negative TTL header is used as given",
     "ttl-invalid-rejected": "a non-numeric TTL header is rejected with 400",
     "ttl-minutes": "a positive TTL header is read as minutes",
-    "expired-served": "expiry is not enforced at read time",
+    "expired-served": "expired jobs stay served: expiry is not enforced at read time, nor by the cleaner",
     # auth
     "unknown-key-accepted": "an unknown virtual key is accepted at submit and the job scoped to it",
     "cross-key-allowed": "a job scoped to one virtual key can be polled with another",

@@ -155,7 +155,8 @@ class Gateway:
 
     async def _clean_periodically(self) -> None:
         while True:
-            removed = self.store.clean(at=now())
+            # The expired-served regression keeps expired jobs: a cleaner pass would hide it by chance.
+            removed = 0 if self.faults.on("expired-served") else self.store.clean(at=now())
             if removed:
                 log.debug("cleaner removed %d jobs", removed)
             await asyncio.sleep(CLEAN_INTERVAL_S)

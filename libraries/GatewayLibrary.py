@@ -16,14 +16,14 @@ from robot.api.deco import library
 
 from libraries.checks import CheckKeywords
 from libraries.jobs import JobKeywords
-from libraries.RedactSecrets import RedactSecrets
 from libraries.run import RunKeywords
+from libraries.webhook_keywords import WebhookKeywords
 
 
 @library(scope="GLOBAL", version="2.0")
-class GatewayLibrary(RunKeywords, JobKeywords, CheckKeywords):
+class GatewayLibrary(RunKeywords, JobKeywords, CheckKeywords, WebhookKeywords):
     """Keywords for Bifrost's async inference API. HTTP goes through RequestsLibrary's session ``bifrost``."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.ROBOT_LIBRARY_LISTENER = [self, RedactSecrets()]
+        self.ROBOT_LIBRARY_LISTENER = self

@@ -7,6 +7,7 @@ response); checks on a finished job take its handle after `Wait Until Job Is Ter
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 import requests
@@ -352,3 +353,115 @@ class CheckKeywords(Core):
                 f"the poll answered {after:.1f} s after the job ended, not well inside its TTL of {ttl} s"
             )
         logger.info(f"answered {after:.2f} s after the job ended (TTL {ttl} s)")
+
+    @keyword("Job Should Have Completed")
+    def job_should_have_completed(self, job: Job) -> None:
+        """The finished job ended ``completed``."""
+        last, result = self._terminal(job)
+        if result.get("status") != "completed":
+            raise self.fail(
+                f"{label(last)}: the job ended {result.get('status')!r} (status_code"
+                f" {result.get('status_code')!r}), expected completed: {envelope.describe(result)}"
+            )
+
+    @keyword("Job Should Have Failed With Status Code")
+    def job_should_have_failed_with_status_code(self, job: Job, status_code: int) -> None:
+        """The finished job ended ``failed`` with this ``status_code`` and an error."""
+        last, result = self._terminal(job)
+        if result.get("status") != "failed" or result.get("status_code") != int(status_code):
+            raise self.fail(
+                f"{label(last)}: the job ended {result.get('status')!r} with status_code"
+                f" {result.get('status_code')!r}, expected failed with {status_code}"
+            )
+        if result.get("error") is None:
+            raise self.fail(f"{label(last)}: a failed job should carry an error: {envelope.describe(result)}")
+
+    @keyword("Request Ids Should Be Distinct")
+    def request_ids_should_be_distinct(self, *jobs: Job) -> None:
+        """Every submit answer carries a non-empty ``request_id`` of its own; skips when the gateway's
+        envelopes have no request_id (older builds omit it)."""
+        bodies = [(job, json_object(_answer(job))) for job in jobs]
+        if not any("request_id" in body for _, body in bodies):
+            raise self.skip("the gateway's job envelope has no request_id (older Bifrost builds omit it)")
+        seen: dict[str, Job] = {}
+        for job, body in bodies:
+            request_id = body.get("request_id")
+            if not isinstance(request_id, str) or not request_id:
+                raise self.fail(
+                    f"{label(_answer(job))}: request_id is {request_id!r}, expected one of its own"
+                )
+            if request_id in seen:
+                raise self.fail(
+                    f"{job} and {seen[request_id]} were submitted without x-request-id and got the same"
+                    f" request_id {request_id!r}"
+                )
+            seen[request_id] = job
+        logger.info(f"{len(seen)} jobs, {len(seen)} different request ids")
+
+    @keyword("Median Submit Time Should Be Within The Submit Budget")
+    def median_submit_time_should_be_within_the_submit_budget(self, *jobs: Job) -> None:
+        """The median time the submits took to answer is at most ``BIFROST_SUBMIT_BUDGET``."""
+        seconds = sorted(_answer(job).elapsed.total_seconds() for job in jobs)
+        median = statistics.median(seconds)
+        budget = self.config.submit_budget
+        shown = ", ".join(f"{value:.2f} s" for value in seconds)
+        if median > budget:
+            raise self.fail(
+                f"submits answered in {shown}: the median {median:.2f} s is over BIFROST_SUBMIT_BUDGET"
+                f" ({budget:g} s); a submit should not wait for the provider"
+            )
+        logger.info(f"submits answered in {shown} (median {median:.2f} s, budget {budget:g} s)")
+
+    @keyword("Retrieved Job Should Be A Completed Responses Object")
+    def retrieved_job_should_be_a_completed_responses_object(self, response: requests.Response) -> None:
+        """200 with an OpenAI Responses object: ``object`` response, ``status`` completed, a non-empty
+        ``output`` (the in-flight stub has none)."""
+        self.response_status_should_be(response, "200")
+        body = json_object(response)
+        output = body.get("output")
+        if body.get("object") != "response" or body.get("status") != "completed" or not output:
+            raise self.fail(
+                f"{label(response)} answered a completed job with object {body.get('object')!r}, status"
+                f" {body.get('status')!r} and output {output!r}; expected a completed Responses object:"
+                f" {envelope.describe(body)}"
+            )
+
+    @keyword("Retrieved Job Should Be A Completed Messages Object")
+    def retrieved_job_should_be_a_completed_messages_object(self, response: requests.Response) -> None:
+        """200 with an Anthropic Message: ``type`` message, ``role`` assistant, a non-empty ``content``
+        list, and nothing of the OpenAI Responses shape."""
+        self.response_status_should_be(response, "200")
+        self.retrieved_job_should_not_be_openai_shaped(response)
+        body = json_object(response)
+        content = body.get("content")
+        if body.get("type") != "message" or body.get("role") != "assistant" or not isinstance(content, list):
+            raise self.fail(
+                f"{label(response)} answered a completed job with type {body.get('type')!r} and role"
+                f" {body.get('role')!r}; expected an Anthropic Message: {envelope.describe(body)}"
+            )
+        if not content:
+            raise self.fail(f"{label(response)}: the Message's content is empty: {envelope.describe(body)}")
+
+    @keyword("Retrieved Job Should Not Be OpenAI-Shaped")
+    def retrieved_job_should_not_be_openai_shaped(self, response: requests.Response) -> None:
+        """The Anthropic route's answer has no ``object`` of the OpenAI Responses shape and no ``output``."""
+        body = json_object(response)
+        openai = [name for name in ("object", "output") if body.get(name) not in (None, "", [])]
+        if openai:
+            raise self.fail(
+                f"{label(response)} answered on the Anthropic route with {' and '.join(openai)}, the OpenAI"
+                f" Responses shape: {envelope.describe(body)}"
+            )
+
+    @keyword("Retrieved Job Should Be An Anthropic Error")
+    def retrieved_job_should_be_an_anthropic_error(self, response: requests.Response) -> None:
+        """An Anthropic error: ``type`` error and an ``error`` object with a message."""
+        self.retrieved_job_should_not_be_openai_shaped(response)
+        body = json_object(response)
+        error = body.get("error")
+        message = error.get("message") if isinstance(error, dict) else None
+        if body.get("type") != "error" or not isinstance(message, str) or not message:
+            raise self.fail(
+                f"{label(response)} answered {response.status_code} without an Anthropic error (type error,"
+                f" error.message): {envelope.describe(body)}"
+            )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import time
 from dataclasses import dataclass, field
@@ -25,11 +26,13 @@ from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 import variables
 from libraries import keys
 from libraries.masking import Masker, secrets_from_environment
-from libraries.webhooks import WEBHOOK_VARIABLES, WebhookConfig, load_webhook_config
+from libraries.webhooks import WEBHOOK_VARIABLES, SecretMasker, WebhookConfig, load_webhook_config
 
 SESSION = "bifrost"
 BODY_LIMIT = 4000  # characters of a response body shown in a reproduction
 POOL_SIZE = 50  # connections kept per host: enough for the concurrency batch
+LOG_LIMIT = 4000  # characters of a RequestsLibrary request or response log kept in the log
+_REQUESTS_LOG = re.compile(r"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (Request|Response) : ")
 # Headers requests adds by itself; a reproduction leaves them to curl.
 _IMPLICIT_HEADERS = {"user-agent", "accept-encoding", "accept", "connection", "content-length"}
 
@@ -60,6 +63,7 @@ class Request:
     key: str = "none"
     key_format: str = "x-bf-vk"
     route: str = ""
+    model: str = ""
 
     def __repr__(self) -> str:  # Robot logs assigned values: keep the headers (keys) out of it
         return f"<{self.method} {self.path}>"
@@ -84,6 +88,7 @@ class Job:
     terminal: requests.Response | None = None  # the first poll that saw it completed or failed
     seen_terminal_at: float | None = None
     envelope: dict[str, Any] = field(default_factory=dict)  # that poll's body
+    model: str = ""
 
     def __repr__(self) -> str:
         return f"<job {self.id} ({self.endpoint})>"
@@ -122,11 +127,15 @@ def json_or_none(response: requests.Response) -> Any:
 
 def json_object(response: requests.Response) -> dict[str, Any]:
     """The body as a JSON object, or a GatewayError naming what came back instead."""
-    body = json_or_none(response)
+    text = text_of(response)
+    try:
+        body = json.loads(text) if text else None
+        parsed = bool(text)
+    except ValueError:
+        body, parsed = None, False
     if isinstance(body, dict):
         return body
-    text = text_of(response)
-    if body is not None:
+    if parsed:
         problem = f"JSON {type(body).__name__} instead of an object"
     elif not text:
         problem = "an empty body"
@@ -183,7 +192,7 @@ def _form_parts(request: requests.PreparedRequest, kind: str) -> list[str]:
             options.append(f"-F {shlex.quote(f'{name}={chr(64)}{filename};type={part.get_content_type()}')}")
         else:
             value = cast(bytes, part.get_payload(decode=True) or b"").decode("utf-8", "replace")
-            options.append(f"-F {shlex.quote(f'{name}={value}')}")
+            options.append(f"--form-string {shlex.quote(f'{name}={value}')}")
     return options
 
 
@@ -248,6 +257,7 @@ class RecordingAdapter(HTTPAdapter):
             exchange.error = describe_error(err, self.timeout)
             raise
         exchange.response.received_at = time.monotonic()  # type: ignore[attr-defined]
+        exchange.response.received_wall = time.time()  # type: ignore[attr-defined]
         return exchange.response
 
 
@@ -264,12 +274,55 @@ class Core:
     def __init__(self) -> None:
         self._config: variables.Config | None = None
         self._hooks: WebhookConfig | None = None
-        self.masker = Masker(secrets_from_environment([keys.UNKNOWN_KEY]))
+        # The secrets of the environment, and every webhook secret (whsec_…) by its pattern: also
+        # one the gateway creates at run time, in the very answer RequestsLibrary logs.
+        self.masker = SecretMasker(Masker(secrets_from_environment([keys.UNKNOWN_KEY])))
         self.exchanges: list[Exchange] = []
+        # Gateway timings of this process: (endpoint, "submit" or "terminal", seconds).
+        self.timings: list[tuple[str, str, float]] = []
+        # The shortest time a job took, per (endpoint, model): when to poll the next one first.
+        self.shortest: dict[tuple[str, str], float] = {}
+        # Whether the gateway enforces virtual keys (the preflight's finding): the `default` key
+        # role is then the primary key instead of none.
+        self.enforcing = False
 
     # listener: each test starts with an empty record
     def start_test(self, data: object, result: object) -> None:
         self.exchanges.clear()
+
+    # listener: every message, whoever logs it (RequestsLibrary logs headers and bodies), is masked
+    # before it is written; RequestsLibrary's request and response logs are cut at LOG_LIMIT
+    # characters (a multipart body with a file would otherwise fill the log; the curl reproduction of
+    # a failed test has the whole request).
+    def log_message(self, message: Any) -> None:
+        text = getattr(message, "message", None)
+        if not isinstance(text, str):
+            return
+        if len(text) > LOG_LIMIT and _REQUESTS_LOG.match(text):
+            text = text[:LOG_LIMIT] + f"… ({len(text) - LOG_LIMIT} more characters cut)"
+        message.message = self.masker(text)
+
+    message = log_message  # Robot's own messages (errors, warnings) too
+
+    def end_keyword(self, data: object, result: Any) -> None:
+        # A key can reach a keyword's arguments or failure only if written into a .robot file.
+        result.args = tuple(self.masker(a) if isinstance(a, str) else a for a in result.args)
+        if isinstance(getattr(result, "message", None), str):
+            result.message = self.masker(result.message)
+
+    def end_test(self, data: object, result: Any) -> None:
+        result.message = self.masker(result.message)
+        result.doc = self.masker(result.doc)
+
+    def end_suite(self, data: object, result: Any) -> None:
+        result.message = self.masker(result.message)
+        result.doc = self.masker(result.doc)
+        for name, value in list(result.metadata.items()):
+            result.metadata[name] = self.masker(value)
+
+    def add_secret(self, secret: str) -> None:
+        """A secret learnt at run time (a webhook secret the gateway created): masked from now on."""
+        self.masker.add(secret)
 
     # ------------------------------------------------------------------ settings
     @staticmethod
@@ -340,6 +393,13 @@ class Core:
         logger.debug(self.masker(f"{label(response)} → {response.status_code}: {snippet(response, 300)}"))
         return response
 
+    def role(self, key: str) -> str:
+        """A key role from a role or mode name; ``default`` is the key a test uses when its point is
+        not the key: none, or the primary key on a gateway that enforces virtual keys."""
+        if key.strip().lower() == "default":
+            return "primary" if self.enforcing else "none"
+        return keys.role_of(key)
+
     # ------------------------------------------------------------------ failures
     def fail(self, message: str) -> Failure:
         return Failure(self.masker(message))
@@ -360,9 +420,9 @@ class Core:
     def reproduction(self) -> str:
         """Every distinct request of the test as curl, in order, with the last response it got."""
         placeholders = keys.placeholders()
-        token = os.environ.get("BIFROST_SETUP_TOKEN", "").strip()
-        if token:
-            placeholders[token] = "$BIFROST_SETUP_TOKEN"
+        for name in ("BIFROST_SETUP_TOKEN", "BIFROST_ADMIN_TOKEN"):
+            if token := os.environ.get(name, "").strip():
+                placeholders[token] = f"${name}"
         latest: dict[str, tuple[Exchange, int]] = {}
         for exchange in self.exchanges:
             command = curl_command(exchange.request, placeholders)

@@ -42,13 +42,14 @@ ROUTES = ("responses", "anthropic", "openai-chat")
 class JobKeywords(Core):
     # ------------------------------------------------------------------ requests
     def _headers(self, key: str, key_format: str, extra: dict[str, Any] | None) -> dict[str, str]:
-        return {**keys.key_headers(key, key_format), **{str(k): str(v) for k, v in (extra or {}).items()}}
+        given = {str(k): str(v) for k, v in (extra or {}).items()}
+        return {**keys.key_headers(self.role(key), key_format), **given}
 
     @keyword("Submit Request")
     def submit_request(
         self,
         endpoint: str,
-        key: str = "none",
+        key: str = "default",
         key_format: str = "x-bf-vk",
         variant: str = "default",
         model: str | None = None,
@@ -59,7 +60,8 @@ class JobKeywords(Core):
         """The submit of ``endpoint``'s fixture (or a ``variant``), to send with ``POST On Session``.
 
         ``key`` is a role (``primary``, ``alternate``, ``unknown``, ``none``,
-        ``primary-recased-prefix``) or a mode (``global``, ``with-vk``); ``key_format`` is
+        ``primary-recased-prefix``), a mode (``global``, ``with-vk``) or ``default`` (none, or the
+        primary key on a gateway that enforces virtual keys); ``key_format`` is
         ``x-bf-vk``, ``bearer``, ``x-api-key``, ``x-goog-api-key`` or ``api-key``. ``ttl`` goes in
         ``x-bf-async-job-result-ttl``, ``request_id`` in ``x-request-id``; ``headers`` are added
         as given. Variants: ``default``, ``stream``, ``malformed-json``, ``missing-model``,
@@ -74,7 +76,8 @@ class JobKeywords(Core):
             **arguments.get("headers", {}),
             **self._headers(key, key_format, {**extra, **(headers or {})}),
         }
-        return Request("POST", target.path, arguments, target.name, keys.role_of(key), key_format)
+        chosen = model or self.config.model(target.name)
+        return Request("POST", target.path, arguments, target.name, self.role(key), key_format, model=chosen)
 
     @keyword("Job From Answer")
     def job_from_answer(self, request: Request, response: requests.Response) -> Job:
@@ -86,6 +89,8 @@ class JobKeywords(Core):
         job_id = body.get("id") if isinstance(body, dict) else None
         sent = received_at(response) - response.elapsed.total_seconds()
         endpoint = request.endpoint or "responses"
+        if job_id and 200 <= response.status_code < 300:
+            self.timings.append((endpoint, "submit", response.elapsed.total_seconds()))
         job = Job(
             endpoint,
             job_id if isinstance(job_id, str) and job_id else None,
@@ -94,6 +99,7 @@ class JobKeywords(Core):
             sent,
             response,
             request.route,
+            model=request.model,
         )
         logger.info(f"{label(response)} → {response.status_code}: {job}")
         return job
@@ -121,7 +127,7 @@ class JobKeywords(Core):
         fmt = job.key_format if key_format is None else key_format
         path = target.poll_path(str(job.id))
         return Request(
-            "GET", path, {"headers": self._headers(role, fmt, headers)}, target.name, keys.role_of(role), fmt
+            "GET", path, {"headers": self._headers(role, fmt, headers)}, target.name, self.role(role), fmt
         )
 
     def _route(self, route: str) -> tuple[str, str]:
@@ -143,7 +149,7 @@ class JobKeywords(Core):
     @keyword("Integration Create Request")
     def integration_create_request(
         self,
-        key: str = "none",
+        key: str = "default",
         route: str = "responses",
         stream: bool = False,
         model: str | None = None,
@@ -166,7 +172,7 @@ class JobKeywords(Core):
             body = endpoints.integration_body(chosen, stream)
         extra: dict[str, Any] = {"x-bf-async": "true", **({TTL_HEADER: str(ttl)} if ttl is not None else {})}
         arguments = {"json": body, "headers": self._headers(key, "x-bf-vk", {**extra, **(headers or {})})}
-        return Request("POST", path, arguments, "responses", keys.role_of(key), route=route)
+        return Request("POST", path, arguments, "responses", self.role(key), route=route, model=chosen)
 
     @keyword("Integration Retrieve Request")
     def integration_retrieve_request(
@@ -176,9 +182,7 @@ class JobKeywords(Core):
         chosen = route or job.route or "responses"
         role = job.key if key is None else key
         arguments = {"json": {}, "headers": self._headers(role, "x-bf-vk", {"x-bf-async-id": str(job.id)})}
-        return Request(
-            "POST", self._route(chosen)[0], arguments, "responses", keys.role_of(role), route=chosen
-        )
+        return Request("POST", self._route(chosen)[0], arguments, "responses", self.role(role), route=chosen)
 
     @keyword("Nil Job Id")
     def nil_job_id(self) -> str:
@@ -214,7 +218,9 @@ class JobKeywords(Core):
         """
         if job.id is None:
             answer = (
-                f"{label(job.response)} answered {job.response.status_code}" if job.response else "no answer"
+                f"{label(job.response)} answered {job.response.status_code}"
+                if job.response is not None
+                else "no answer"
             )
             raise self.fail(f"no job to wait for: {answer} without a job id")
         if job.terminal is not None:
@@ -227,10 +233,16 @@ class JobKeywords(Core):
                 timeout=self.config.poll_timeout,
                 interval=self.config.poll_interval,
                 started=job.sent_at or None,
+                expected=self.shortest.get((job.endpoint, job.model)),
             )
         except GatewayError as err:
             raise self.fail(str(err)) from None
         job.terminal, job.seen_terminal_at, job.envelope = last, received_at(last), result
+        if job.sent_at:
+            took = job.seen_terminal_at - job.sent_at
+            self.timings.append((job.endpoint, "terminal", took))
+            kind = (job.endpoint, job.model)
+            self.shortest[kind] = min(took, self.shortest.get(kind, took))
         logger.info(f"Job {job.id} ({job.endpoint}): {journey.line()}")
         return result
 
@@ -336,7 +348,7 @@ class JobKeywords(Core):
 
     # ------------------------------------------------------------------ many jobs at once
     @keyword("Submit Jobs All At Once")
-    def submit_jobs_all_at_once(self, count: int, key: str = "none") -> batch.Batch:
+    def submit_jobs_all_at_once(self, count: int, key: str = "default") -> batch.Batch:
         """Submits ``count`` jobs at the same moment, spread round-robin over the endpoints under
         test, each with its own ``x-request-id``. Fails unless every submit answered 202 with a job
         id and the ids are unique.
@@ -366,6 +378,11 @@ class JobKeywords(Core):
             if job.job_id:
                 counts[job.job_id] = counts.get(job.job_id, 0) + 1
         problems += [f"job id {job_id} was given to {n} jobs" for job_id, n in counts.items() if n > 1]
+        self.timings += [
+            (job.endpoint, "submit", job.submit.elapsed.total_seconds())
+            for job in jobs.jobs
+            if isinstance(job.submit, requests.Response) and job.job_id
+        ]
         logger.info(f"{len(jobs.jobs)} submits sent at once, answered within {elapsed:.2f} s: {jobs!r}")
         if problems:
             raise self.fail(
@@ -375,10 +392,11 @@ class JobKeywords(Core):
 
     def _batch_poll(self, key: str, job: batch.BatchJob) -> requests.Response:
         path = endpoints.endpoint(job.endpoint).poll_path(str(job.job_id))
-        return self.send("GET", path, f"poll of job {job.job_id}", headers=keys.key_headers(key))
+        headers = keys.key_headers(self.role(key))
+        return self.send("GET", path, f"poll of job {job.job_id}", headers=headers)
 
     @keyword("Wait Until Every Job Is Terminal")
-    def wait_until_every_job_is_terminal(self, jobs: batch.Batch, key: str = "none") -> None:
+    def wait_until_every_job_is_terminal(self, jobs: batch.Batch, key: str = "default") -> None:
         """Polls every job of the batch in rounds (all of a round at once) until all are completed
         or failed; in-flight polls must answer 202. Fails with every problem after the wait.
         """
@@ -391,6 +409,10 @@ class JobKeywords(Core):
             workers=BATCH_WORKERS,
         )
         polls = sum(job.polls for job in jobs.jobs)
+        for job in jobs.jobs:
+            if job.terminal and job.last is not None and isinstance(job.submit, requests.Response):
+                sent = received_at(job.submit) - job.submit.elapsed.total_seconds()
+                self.timings.append((job.endpoint, "terminal", received_at(job.last) - sent))
         outcomes: dict[str, int] = {}
         for job in jobs.jobs:
             outcomes[str(job.body.get("status"))] = outcomes.get(str(job.body.get("status")), 0) + 1
@@ -402,7 +424,7 @@ class JobKeywords(Core):
             raise self.fail(f"{len(problems)} problems while waiting:\n" + "\n".join(problems[:20]))
 
     @keyword("Every Poll Should Return Its Own Job")
-    def every_poll_should_return_its_own_job(self, jobs: batch.Batch, key: str = "none") -> None:
+    def every_poll_should_return_its_own_job(self, jobs: batch.Batch, key: str = "default") -> None:
         """Polls every job of the batch once more, all at once: each answer is that job, 200 and terminal."""
         ready = [job for job in jobs.jobs if job.job_id is not None]
         answers = batch.all_at_once([partial(self._batch_poll, key, job) for job in ready], BATCH_WORKERS)

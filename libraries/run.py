@@ -4,8 +4,10 @@ the per-test preconditions and the curl reproduction of a failed test."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
+import statistics
 from importlib.metadata import version
 from typing import Any
 
@@ -17,6 +19,8 @@ from robot.libraries.BuiltIn import BuiltIn
 from libraries.core import Core, Job, json_or_none, text_of
 from variables import ENDPOINT_NAMES
 
+# Tests whose point is anonymous access: upstream's global mode and the public-job tests.
+ANONYMOUS_TAGS = {"global", "anonymous"}
 TAG_NEEDS = {
     "requires-vk": ("vk_set", "BIFROST_VK is not set: with-VK and key-scoped tests need a virtual key"),
     "with-vk": ("vk_set", "BIFROST_VK is not set: with-VK and key-scoped tests need a virtual key"),
@@ -35,7 +39,7 @@ TAG_NEEDS = {
 class RunKeywords(Core):
     def __init__(self) -> None:
         super().__init__()
-        self._enforcement: str | None = None
+        self.findings: dict[str, Any] = {}
 
     @keyword("Configuration Should Be Valid")
     def configuration_should_be_valid(self) -> None:
@@ -71,16 +75,20 @@ class RunKeywords(Core):
         curl reproduction of a failed test."""
         self.watch_session()
 
-    @keyword("Gateway Should Be Healthy")
-    def gateway_should_be_healthy(self, outcome: str, response: requests.Response | str) -> None:
-        """Judges ``GET /health`` (the result of ``Run Keyword And Ignore Error``). Unreachable or 5xx:
-        every test is skipped with the reason, or fails with ``BIFROST_REQUIRE_GATEWAY``."""
+    # The preflight runs once per run (PabotLib's Run Setup Only Once): its judges record findings
+    # instead of raising, the findings are shared as a parallel value, and every process applies
+    # them with Apply Gateway Findings (skip, fail, metadata, key enforcement) the same way.
+    @keyword("Judge Gateway Health")
+    def judge_gateway_health(self, outcome: str, response: requests.Response | str) -> bool:
+        """Records what ``GET /health`` (the result of ``Run Keyword And Ignore Error``) showed.
+
+        Returns True when the gateway is usable: reachable, and not 5xx.
+        """
         base = self.config.base_url
+        self.findings = {"verdict": "ok"}
         problem = None
         if outcome != "PASS" or not isinstance(response, requests.Response):
-            reason = (
-                self.exchanges[-1].error if self.exchanges and self.exchanges[-1].error else str(response)
-            )
+            reason = self.exchanges[-1].error if self.exchanges and self.exchanges[-1].error else response
             problem = f"Bifrost gateway not reachable at {base} ({reason})"
         elif response.status_code >= 500:
             body = json_or_none(response)
@@ -89,45 +97,85 @@ class RunKeywords(Core):
             problem = (
                 f"Bifrost gateway at {base} is unhealthy: GET /health answered {response.status_code}{detail}"
             )
-        if problem and self.config.require_gateway:
-            raise self.fail(f"{problem} (BIFROST_REQUIRE_GATEWAY is set, so this fails the run)")
         if problem or not isinstance(response, requests.Response):
-            raise self.skip(problem or "no answer from GET /health")
+            self.findings = {"verdict": "unreachable", "reason": problem}
+            return False
         body = json_or_none(response)
         components = body.get("components", {}) if isinstance(body, dict) else {}
-        self.set_metadata(
-            "Health Components", json.dumps(components, sort_keys=True) if components else "(none)"
-        )
+        self.findings["health"] = json.dumps(components, sort_keys=True) if components else "(none)"
+        return True
 
-    @keyword("Async Inference Should Be Enabled")
-    def async_inference_should_be_enabled(self, response: requests.Response) -> None:
-        """Fails the run with one reason when a malformed submit answered 404 ``Route not found``
-        (a gateway without async routes); a gateway with them answers 400 without creating a job."""
+    @keyword("Judge Async Routes")
+    def judge_async_routes(self, response: requests.Response) -> bool:
+        """Records whether a malformed submit answered 404 ``Route not found`` (no async routes: Bifrost
+        registers them only with a logs store); returns True when the async routes are there."""
         if response.status_code == 404 and "route not found" in text_of(response).lower():
-            raise self.fail(
+            self.findings["verdict"] = "fail"
+            self.findings["reason"] = (
                 f"Async inference is not enabled on {self.config.base_url}: POST /v1/async/chat/completions"
                 " answered 404 Route not found (Bifrost registers the async routes only when a logs store"
                 " is configured, and in older builds the governance plugin)"
             )
+            return False
+        return True
 
-    @keyword("Record Virtual Key Enforcement")
-    def record_virtual_key_enforcement(self, job: Job, result: dict[str, Any] | None = None) -> str:
-        """From an anonymous chat job: if it failed with status_code 401 the gateway enforces keys,
-        and global-mode tests are skipped with that reason. Returns a one-line description."""
-        self._enforcement = None
-        if result is None:
-            answer = job.response.status_code if job.response is not None else "nothing"
-            outcome = f"not determined (anonymous submit answered {answer})"
-        elif result.get("status") == "failed" and result.get("status_code") == 401:
-            self._enforcement = (
-                "the gateway enforces virtual keys (an anonymous chat job failed with status_code 401),"
-                " so global-mode tests are skipped"
-            )
-            outcome = "on: anonymous jobs fail with 401"
+    @keyword("Judge Virtual Key Enforcement")
+    def judge_virtual_key_enforcement(self, job: Job, result: dict[str, Any] | None = None) -> None:
+        """Records from an anonymous chat job whether the gateway enforces virtual keys: it does when
+        the job failed with status_code 401 (or the submit was refused with 401)."""
+        answer = job.response.status_code if job.response is not None else None
+        enforcing = answer == 401 or (
+            result is not None and result.get("status") == "failed" and result.get("status_code") == 401
+        )
+        if enforcing:
+            self.findings["enforcement"] = "on: anonymous jobs fail with 401"
+        elif result is None:
+            self.findings["enforcement"] = f"not determined (anonymous submit answered {answer})"
         else:
-            outcome = "off: anonymous jobs run"
-        self.set_metadata("Virtual Key Enforcement", outcome)
-        return outcome
+            self.findings["enforcement"] = "off: anonymous jobs run"
+
+    @keyword("Gateway Findings")
+    def gateway_findings(self) -> str:
+        """What the preflight found, as text to share with the other pabot processes."""
+        return json.dumps(self.findings)
+
+    @keyword("Apply Gateway Findings")
+    def apply_gateway_findings(self, findings: str) -> None:
+        """Applies the preflight's findings in this process: an unusable gateway skips every test
+        (fails with BIFROST_REQUIRE_GATEWAY), no async routes fail the run, and key enforcement
+        runs the key-neutral tests with the primary key and skips the anonymous-access ones."""
+        found = (
+            json.loads(findings) if findings else {"verdict": "fail", "reason": "the preflight did not run"}
+        )
+        self.findings = found
+        if "health" in found:
+            self.set_metadata("Health Components", found["health"])
+        if "enforcement" in found:
+            self.set_metadata("Virtual Key Enforcement", found["enforcement"])
+        self.enforcing = str(found.get("enforcement", "")).startswith("on")
+        if found["verdict"] == "unreachable" and not self.config.require_gateway:
+            raise self.skip(found["reason"])
+        if found["verdict"] == "unreachable":
+            raise self.fail(f"{found['reason']} (BIFROST_REQUIRE_GATEWAY is set, so this fails the run)")
+        if found["verdict"] != "ok":
+            raise self.fail(found["reason"])
+
+    @keyword("Add Gateway Timings")
+    def add_gateway_timings(self, shared: str) -> str:
+        """This process's job timings added to ``shared`` (the run's so far, as JSON text); returns the
+        sum, to store back as the parallel value."""
+        rows = json.loads(shared) if shared else []
+        return json.dumps([*rows, *self.timings])
+
+    @keyword("Report Gateway Timings")
+    def report_gateway_timings(self, shared: str) -> None:
+        """Per endpoint: how long the submits took and how long jobs took to reach a terminal state
+        (count, median, 95th percentile, maximum), for every job of the run, as the top suite's
+        ``Gateway Timings`` metadata and a table in the log."""
+        rows = [(str(e), str(kind), float(sec)) for e, kind, sec in (json.loads(shared) if shared else [])]
+        table = timings_table(rows)
+        self.set_metadata("Gateway Timings", table)
+        logger.info(f"Gateway timings of the whole run ({len(rows)} measurements):\n{table}")
 
     @keyword("Record Run Metadata")
     def record_run_metadata(self) -> None:
@@ -162,11 +210,42 @@ class RunKeywords(Core):
         missing = sorted(t for t in tags if t in ENDPOINT_NAMES and t not in self.config.endpoints)
         if missing:
             raise self.skip(f"endpoint {', '.join(missing)} not in ASYNC_ENDPOINTS (older builds have 9)")
-        if "global" in tags and self._enforcement:
-            raise self.skip(self._enforcement)
+        if tags & ANONYMOUS_TAGS and self.enforcing:
+            raise self.skip(
+                "the gateway enforces virtual keys (an anonymous chat job failed with status_code 401),"
+                " so tests that need anonymous access are skipped"
+            )
+        if "requires-enforcement" in tags and not self.enforcing:
+            raise self.skip("the gateway does not enforce virtual keys: anonymous jobs run")
+        webhook_preconditions = getattr(self, "check_webhook_preconditions", None)  # webhook_keywords.py
+        if webhook_preconditions is not None:
+            webhook_preconditions(tags)
 
     @keyword("Log Reproduction If Test Failed")
     def log_reproduction_if_test_failed(self) -> None:
         """Logs every request of a failed test as curl, with the response it got (secrets as variables)."""
         if BuiltIn().get_variable_value("${TEST STATUS}") == "FAIL" and self.exchanges:
             logger.info(self.reproduction())
+
+
+def _stats(values: list[float]) -> str:
+    if not values:
+        return "-"
+    ordered = sorted(values)
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+    return f"{len(ordered)} | {statistics.median(ordered):.2f} | {p95:.2f} | {ordered[-1]:.2f}"
+
+
+def timings_table(rows: list[tuple[str, str, float]]) -> str:
+    """A Robot documentation table: per endpoint, submit and time-to-terminal statistics (seconds)."""
+    if not rows:
+        return "no jobs measured"
+    lines = [
+        "| *endpoint* | *submits* | *submit median s* | *submit p95 s* | *submit max s* "
+        "| *jobs* | *to terminal median s* | *to terminal p95 s* | *to terminal max s* |"
+    ]
+    for name in [e for e in ENDPOINT_NAMES if any(row[0] == e for row in rows)]:
+        submit = [sec for e, kind, sec in rows if e == name and kind == "submit"]
+        terminal = [sec for e, kind, sec in rows if e == name and kind == "terminal"]
+        lines.append(f"| {name} | {_stats(submit)} | {_stats(terminal)} |")
+    return "\n".join(lines)

@@ -1,8 +1,9 @@
-"""Webhook helpers for the suite: configuration, Standard Webhooks signature checks, the receiver.
+"""Webhook helpers for the suite: configuration, masking of ``whsec_`` secrets, Standard Webhooks
+signature checks, the receiver, and the pure checks of notifications and ``/api/webhooks`` answers.
 
 No Robot imports here, so the pieces are unit-tested on their own. The receiver runs an HTTP
 server on a background thread; it only records (Robot drops messages logged from other
-threads), and the keyword library reports from the main thread.
+threads), and the keyword class (webhook_keywords.py) reports from the main thread.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from libraries.masking import Masker
 from variables import parse_duration
@@ -33,7 +34,6 @@ DEFAULT_LISTEN = "127.0.0.1:0"
 # The longest gap between two delivery attempts, and so how long the suite watches for one that
 # must not come: the suite's endpoints back off 1-2 s (±20 %) and Bifrost scans its queue every 5 s.
 DEFAULT_QUIET = 8.0
-SECRET_VARIABLES = ("BIFROST_WEBHOOK_SECRET", "BIFROST_ADMIN_TOKEN")
 WEBHOOK_VARIABLES = (
     "BIFROST_WEBHOOK_LISTEN",
     "BIFROST_WEBHOOK_URL",
@@ -139,21 +139,25 @@ def mask_secret(secret: str) -> str:
 
 
 class SecretMasker:
-    """Key masking (as for virtual keys), plus every webhook secret and admin token."""
+    """Key masking (as for virtual keys), plus webhook secrets: those added (in clear or URL-encoded,
+    longest first) and any other ``whsec_`` value, found by its pattern."""
 
     def __init__(self, keys: Masker, extra: Iterable[str] = ()) -> None:
         self._keys = keys
-        self._known = [value for value in extra if value]
-        self._secrets = Masker(self._known)
+        self._known: list[str] = []
+        for secret in extra:
+            self.add(secret)
 
     def add(self, secret: str) -> None:
         if secret and secret not in self._known:
-            self._known.append(secret)
-            self._secrets = Masker(self._known)
+            self._known = sorted([*self._known, secret], key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
-        text = _SECRET_PATTERN.sub(lambda m: mask_secret(m.group()), text)
-        return self._secrets(self._keys(text))
+        text = self._keys(text)
+        for secret in self._known:
+            for form in (secret, quote(secret, safe="")):
+                text = text.replace(form, mask_secret(secret))
+        return _SECRET_PATTERN.sub(lambda m: mask_secret(m.group()), text)
 
 
 # ---------------------------------------------------------------------- signatures
@@ -399,6 +403,29 @@ class Receiver:
                     return matches
                 self._lock.wait(remaining)
 
+    def expect(
+        self, predicate: Callable[[Delivery], bool], count: int, timeout: float, what: str
+    ) -> list[Delivery]:
+        """The first `count` matching deliveries; an AssertionError naming `what` unless they come in time."""
+        got, reached = self.wait_for(predicate, count, timeout)
+        if not reached:
+            raise AssertionError(
+                f"{len(got)} of {count} {what} arrived within {timeout:g} s: {_summaries(got)}"
+            )
+        return got[:count]
+
+    def expect_no_more(
+        self, predicate: Callable[[Delivery], bool], count: int, until: float, what: str
+    ) -> None:
+        """No more than `count` matching deliveries until monotonic `until`; else an AssertionError."""
+        got = self.watch_quietly(predicate, count, until)
+        if len(got) > count:
+            raise AssertionError(f"{len(got)} {what} arrived, expected {count}: {_summaries(got)}")
+
+
+def _summaries(deliveries: Sequence[Delivery]) -> list[str]:
+    return [d.summary() for d in deliveries]
+
 
 # ---------------------------------------------------------------------- payload and API checks
 COMPLETED_EVENT = "async_job.completed"
@@ -501,10 +528,7 @@ def check_fresh_timestamp(delivery: Delivery, tolerance: float = TIMESTAMP_TOLER
 
 def check_history(rows: Sequence[Mapping[str, Any]], job_id: str, expected: list[tuple[str, int]]) -> None:
     """The job's history rows, oldest first, are attempts 1..n with these (outcome, status) pairs."""
-    ours = sorted(
-        (row for row in rows if row.get("async_job_id") == job_id),
-        key=lambda row: (str(row.get("created_at")), int(row.get("attempt_no") or 0)),
-    )
+    ours = sorted((row for row in rows if row.get("async_job_id") == job_id), key=_by_attempt)
     seen = [(row.get("attempt_no"), row.get("outcome"), row.get("status_code")) for row in ours]
     wanted = [(n, outcome, status) for n, (outcome, status) in enumerate(expected, start=1)]
     if seen != wanted:
@@ -544,3 +568,248 @@ def unwrap_endpoint(body: Any) -> dict[str, Any]:
     if isinstance(body, dict) and "id" in body:
         return dict(body)
     raise AssertionError(f"the answer is not a webhook endpoint: {str(body)[:200]}")
+
+
+# ---------------------------------------------------------------------- the suite's endpoints
+EVENT_CHOICES = {"all": list(EVENTS), "completed": [COMPLETED_EVENT], "failed": [FAILED_EVENT]}
+# The suite's endpoints: short backoff (Bifrost's minimum), a few retries, a short attempt timeout.
+KNOBS = {
+    "max_retries": 3,
+    "retry_backoff_initial_seconds": 1,
+    "retry_backoff_max_seconds": 2,
+    "attempt_timeout_seconds": 5,
+}
+
+
+@dataclass(eq=False)
+class Webhook:
+    """An endpoint handle: ``spec`` is what the create sends; ``id``, ``secret`` and ``response`` come
+    from the create answer; a rotation keeps the older secrets in ``previous_secrets``."""
+
+    name: str
+    path: str = ""  # where it delivers on the receiver
+    spec: dict[str, Any] = field(default_factory=dict)
+    id: str = ""
+    secret: str = ""
+    response: Any = None  # the create answer (a requests.Response)
+    previous_secrets: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:  # Robot logs assigned values: never the secret
+        return f"<webhook endpoint {self.name}{f' ({self.id})' if self.id else ''}>"
+
+    __str__ = __repr__
+
+
+def endpoint_spec(
+    name: str,
+    url: str,
+    events: str,
+    *,
+    include_response: bool = False,
+    disabled: bool = False,
+    custom_header: bool = False,
+    private_network: bool = True,
+) -> dict[str, Any]:
+    """The create body of one of the suite's endpoints."""
+    chosen = EVENT_CHOICES.get(events.strip().lower())
+    if chosen is None:
+        raise ValueError(f"unknown events {events!r}; use {', '.join(EVENT_CHOICES)}")
+    headers = {"X-Acceptance-Token": f"token-{os.urandom(6).hex()}"} if custom_header else {}
+    spec = {"name": name, "url": url, "events": chosen, "headers": headers, **KNOBS}
+    spec.update(include_response=include_response, disabled=disabled)
+    if private_network:
+        spec["allow_private_network"] = True
+    return spec
+
+
+def api_unavailable(status: int, body: Any, kind: str, admin_token_set: bool) -> str | None:
+    """Why a `GET /api/webhooks` answer shows no usable webhook API (a reason to skip), or None.
+
+    401/403 although BIFROST_ADMIN_TOKEN is set is an AssertionError: the token is wrong.
+    """
+    declare = "or declare one with BIFROST_WEBHOOK_NAME + BIFROST_WEBHOOK_SECRET"
+    if status in (401, 403) and admin_token_set:
+        raise AssertionError(f"GET /api/webhooks answered {status} although BIFROST_ADMIN_TOKEN is set")
+    if status == 404:
+        return (
+            "the gateway has no webhook support: GET /api/webhooks answered 404 (older builds);"
+            f" {declare} if it has webhooks configured another way"
+        )
+    if status in (401, 403):
+        return f"GET /api/webhooks answered {status}: set BIFROST_ADMIN_TOKEN to manage endpoints, {declare}"
+    if status != 200 or not isinstance(body, dict):
+        kind = kind or "no content type"
+        return f"GET /api/webhooks answered {status} ({kind}), not the webhook API (older builds)"
+    return None
+
+
+def new_secret(body: Mapping[str, Any], where: str, old: str = "") -> str:
+    """The `whsec_` secret of a create or rotate-secret answer; it must differ from `old`."""
+    secret = body.get("secret")
+    if not isinstance(secret, str) or not secret.startswith(SECRET_PREFIX):
+        raise AssertionError(f"{where} answered without a whsec_ secret: {str(body)[:300]}")
+    if secret == old:
+        raise AssertionError(f"{where} answered the same secret as before")
+    return secret
+
+
+def shown_endpoint(body: Mapping[str, Any], endpoint_id: str, where: str) -> dict[str, Any]:
+    """The endpoint object of a create, GET or list answer."""
+    listed = body.get("endpoints")
+    if not isinstance(listed, list):
+        return unwrap_endpoint(body)
+    found = [item for item in listed if isinstance(item, dict) and item.get("id") == endpoint_id]
+    if not found:
+        raise AssertionError(f"{where} does not list endpoint {endpoint_id}: {str(body)[:300]}")
+    return dict(found[0])
+
+
+def ids_named(body: Any, prefix: str) -> list[str]:
+    """The ids of the listed endpoints whose name starts with `prefix`."""
+    listed = body.get("endpoints") if isinstance(body, dict) else None
+    items = listed if isinstance(listed, list) else []
+    return [str(e.get("id")) for e in items if isinstance(e, dict) and str(e.get("name")).startswith(prefix)]
+
+
+def _by_attempt(row: Mapping[str, Any]) -> tuple[str, int]:
+    return str(row.get("created_at")), int(row.get("attempt_no") or 0)
+
+
+def history_rows(body: Mapping[str, Any], job_id: str) -> list[dict[str, Any]]:
+    """The deliveries history rows of one job, oldest first."""
+    rows = [
+        r for r in body.get("deliveries") or [] if isinstance(r, dict) and r.get("async_job_id") == job_id
+    ]
+    return sorted(rows, key=_by_attempt)
+
+
+def tampering_refusals(delivery: Delivery, secret: str) -> list[str]:
+    """Verifies the notification altered five ways; each must be refused. Returns why each was."""
+    headers, body = dict(delivery.headers), delivery.body
+    later = str(int(headers.get("webhook-timestamp", "0") or 0) + 1)
+    cases = {
+        "a changed body": (secret, headers, body.replace(b'"', b"'", 1)),
+        "an added byte": (secret, headers, body + b" "),
+        "a wrong secret": (SECRET_PREFIX + base64.b64encode(os.urandom(32)).decode(), headers, body),
+        "another webhook-id": (secret, {**headers, "webhook-id": "msg_forged"}, body),
+        "another timestamp": (secret, {**headers, "webhook-timestamp": later}, body),
+    }
+    refusals = []
+    for what, (key, changed, content) in cases.items():
+        try:
+            verify(key, changed, content)
+        except SignatureError as err:
+            refusals.append(f"with {what}: refused ({err})")
+            continue
+        raise AssertionError(f"{delivery.summary()}: the signature still verified with {what}")
+    return refusals
+
+
+def check_one_each(deliveries: Sequence[Delivery], job_ids: set[str]) -> None:
+    """Exactly one notification per job, each with its own webhook id."""
+    counts = {job_id: sum(d.job_id == job_id for d in deliveries) for job_id in job_ids}
+    if missing := sorted(job_id for job_id, n in counts.items() if n == 0):
+        raise AssertionError(f"{len(missing)} of {len(job_ids)} jobs got no notification: {missing}")
+    if extra := {job_id: n for job_id, n in counts.items() if n > 1}:
+        raise AssertionError(f"jobs with more than one notification (job id: count): {extra}")
+    if len({d.webhook_id for d in deliveries}) != len(job_ids):
+        distinct = len({d.webhook_id for d in deliveries})
+        raise AssertionError(f"{len(job_ids)} notifications carry {distinct} distinct webhook ids")
+
+
+def check_test_answer(answer: Mapping[str, Any], where: str) -> None:
+    """A test notification's answer says it was delivered with a 2xx from the receiver."""
+    status = answer.get("receiver_status_code")
+    if answer.get("delivered") is not True or not (isinstance(status, int) and 200 <= status < 300):
+        raise AssertionError(f"{where}: the test notification was not delivered: {json.dumps(answer)[:300]}")
+
+
+def check_same_webhook_id(first: Delivery, reported: Any, again: Delivery) -> None:
+    """A redelivery keeps the first notification's webhook id, in the API's answer and on the wire."""
+    ids = {
+        "the first notification": first.webhook_id,
+        "the redeliver answer": str(reported),
+        "the redelivered notification": again.webhook_id,
+    }
+    if len(set(ids.values())) != 1:
+        raise AssertionError(f"redelivery changed the webhook id: {ids}")
+
+
+def check_signed(delivery: Delivery, secret: str) -> None:
+    """The notification verifies with `secret`; a failure names the notification."""
+    try:
+        verify(secret, delivery.headers, delivery.body)
+    except SignatureError as err:
+        raise AssertionError(f"{delivery.summary()}: {err}") from None
+
+
+def check_not_signed_with(delivery: Delivery, previous_secrets: Sequence[str]) -> None:
+    """After a rotation, the notification does not verify with the secret from before it."""
+    if not previous_secrets:
+        raise AssertionError("the endpoint has no previous secret (rotate it first)")
+    try:
+        verify(previous_secrets[-1], delivery.headers, delivery.body)
+    except SignatureError:
+        return
+    raise AssertionError(f"{delivery.summary()} is still signed with the secret from before the rotation")
+
+
+def check_failed(delivery: Delivery, job: Mapping[str, Any], status_code: int | None) -> Any:
+    """A failed job's notification, with the job's status code (`status_code` when given); returns it."""
+    if job.get("status") != "failed":
+        raise AssertionError(f"job {job.get('id')} ended {job.get('status')!r}, expected failed")
+    check_headers(delivery, FAILED_EVENT)
+    check_payload(delivery, job, FAILED_EVENT)
+    code = delivery.data.get("status_code")
+    if status_code is not None and code != status_code:
+        raise AssertionError(f"{delivery.summary()}: data.status_code is {code!r}, expected {status_code}")
+    return code
+
+
+def check_inlined(delivery: Delivery, job: Mapping[str, Any]) -> None:
+    """A completed job's notification whose `data.response` is the job's result."""
+    check_headers(delivery, COMPLETED_EVENT)
+    check_payload(delivery, job, COMPLETED_EVENT, thin=False)
+    inline = delivery.data.get("response")
+    if inline != job.get("result"):
+        shown = json.dumps(inline)[:300] if inline is not None else "absent"
+        raise AssertionError(f"{delivery.summary()}: data.response is {shown}, expected the job's result")
+
+
+def check_custom_headers(delivery: Delivery, headers: Mapping[str, str]) -> None:
+    """Each custom header arrives with the value the endpoint was created with."""
+    for name, value in headers.items():
+        if (got := delivery.headers.get(name.lower())) != value:
+            raise AssertionError(
+                f"{delivery.summary()}: header {name} is {got!r}, expected the stored {value!r}"
+            )
+
+
+def result_path(delivery: Delivery, base_url: str) -> str:
+    """The path of `data.result_url`, which is relative or on the gateway's base URL."""
+    url = delivery.data.get("result_url")
+    if not isinstance(url, str) or not url:
+        raise AssertionError(f"{delivery.summary()}: data.result_url is missing")
+    path = url[len(base_url) :] if url.startswith(base_url) else url
+    if not path.startswith("/"):
+        raise AssertionError(
+            f"{delivery.summary()}: result_url {url!r} is neither relative nor on {base_url}"
+        )
+    return path
+
+
+def check_served(served: Mapping[str, Any], delivery: Delivery, where: str) -> None:
+    """The result URL served the notified job, in the notified status."""
+    if served.get("id") != delivery.job_id or served.get("status") != delivery.data.get("status"):
+        raise AssertionError(
+            f"{where} served job {served.get('id')!r} ({served.get('status')}),"
+            f" not the notified job {delivery.job_id} ({delivery.data.get('status')})"
+        )
+
+
+def check_one_webhook_id(deliveries: Sequence[Delivery]) -> str:
+    """Every attempt of one notification carries the same webhook id; returns it."""
+    ids = {d.webhook_id for d in deliveries}
+    if len(ids) != 1 or "" in ids:
+        raise AssertionError(f"the attempts carry webhook ids {sorted(ids)}, expected one and the same")
+    return ids.pop()

@@ -28,9 +28,10 @@ VK-Scoped Job Polled Without A Key Returns 404
     [Tags]    requires-vk
                       primary      none         x-bf-vk           hidden
 Public Job Polled Anonymously Succeeds
+    [Tags]    anonymous
                       none         none         x-bf-vk           visible
 Public Job Polled With A Virtual Key Succeeds
-    [Tags]    requires-vk
+    [Tags]    requires-vk    anonymous
                       none         primary      x-bf-vk           visible
 Bearer Virtual Key Job Polled With The Same Key Succeeds
     [Tags]    requires-vk

@@ -7,12 +7,11 @@ Documentation     Async webhooks (newest Bifrost builds): a submit names an endp
 ...               BIFROST_WEBHOOK_NAME + BIFROST_WEBHOOK_SECRET; without either (older builds answer 404
 ...               there) every test skips with the reason.
 
+Resource          resources/run.resource
 Resource          resources/webhooks.resource
 
 Suite Setup       Prepare The Webhook Suite
 Suite Teardown    Finish The Webhook Suite
-Test Setup        Prepare The Webhook Test
-Test Teardown     Finish The Webhook Test
 
 Test Tags         webhooks
 

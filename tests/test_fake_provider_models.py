@@ -39,7 +39,7 @@ def test_result_shapes_pass_with_cohere_and_mistral_models(
     selection = [arg for glob in SELECTED.values() for arg in ("--test", glob)]
     command = [
         sys.executable, "-m", "fakegateway", "run", "--",
-        sys.executable, "-m", "robot", "--pythonpath", ".", "--listener", "libraries.RedactSecrets",
+        sys.executable, "-m", "robot", "--pythonpath", ".",
         "--outputdir", str(tmp_path), "--output", "output.xml", "--log", "NONE", "--report", "NONE",
         *selection, "suites",
     ]  # fmt: skip

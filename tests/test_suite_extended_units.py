@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from libraries import batch, endpoints, envelope, keys, observation, shapes  # noqa: E402
-from libraries.config import ENDPOINT_NAMES, load_config  # noqa: E402
+from libraries.core import GatewayError  # noqa: E402
 from libraries.masking import Masker, secrets_from_environment  # noqa: E402
-from libraries.transport import Exchange, GatewayError  # noqa: E402
+from variables import ENDPOINT_NAMES, load_config  # noqa: E402
 
 CFG = load_config({})
 JOB = "3f2a6c1e-8d4b-4a7e-9c2f-1b5d7e9a0c3d"
@@ -24,18 +25,17 @@ CREATED = "2026-01-01T00:00:00.000000Z"
 DONE = {"completed_at": "2026-01-01T00:00:01Z", "expires_at": "2026-01-01T01:00:01Z"}
 
 
-def answer(status: int, body: dict[str, Any], content_type: str = "application/json") -> Exchange:
-    path = f"/v1/async/chat/completions/{JOB}"
-    return Exchange(
-        "GET",
-        "http://gw" + path,
-        path,
-        {},
-        None,
-        status=status,
-        body=json.dumps(body).encode(),
-        response_headers={"Content-Type": content_type},
-    )
+def raw_answer(status: int, body: bytes, content_type: str = "application/json") -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = body
+    response.headers["Content-Type"] = content_type
+    response.request = requests.Request("GET", f"http://gw/v1/async/chat/completions/{JOB}").prepare()
+    return response
+
+
+def answer(status: int, body: dict[str, Any], content_type: str = "application/json") -> requests.Response:
+    return raw_answer(status, json.dumps(body).encode(), content_type)
 
 
 def job(status: str, **extra: Any) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def completed(**extra: Any) -> dict[str, Any]:
     return {**body, **extra}
 
 
-def watched(*polls: Exchange) -> observation.Observation:
+def watched(*polls: requests.Response) -> observation.Observation:
     submit = answer(202, job("pending"))
     return observation.Observation(JOB, submit, list(polls))
 
@@ -203,7 +203,7 @@ def test_a_clean_journey_keeps_every_invariant() -> None:
         ([answer(200, completed())], observation.check_terminal_repeats, "only 1 poll"),
     ],
 )
-def test_each_broken_invariant_is_named(polls: list[Exchange], check: Any, message: str) -> None:
+def test_each_broken_invariant_is_named(polls: list[requests.Response], check: Any, message: str) -> None:
     with pytest.raises(AssertionError, match=message):
         check(watched(*polls))
 
@@ -243,6 +243,116 @@ def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
             clock=lambda: now[0],
             sleep=sleep,
         )
+
+
+@pytest.mark.parametrize(
+    ("polls", "check", "message"),
+    [
+        (
+            [answer(202, job("queued")), answer(200, completed())],
+            observation.check_status_order,
+            r"^poll 1 of 2 \(GET /v1/async/chat/completions/\S+ → 202\): unknown job status 'queued'$",
+        ),
+        (
+            [answer(200, completed(created_at="2026-01-01T00:00:02Z"))],
+            observation.check_identity,
+            r"^poll 1 of 1 .*: created_at 2026-01-01T00:00:02Z differs from"
+            r" 2026-01-01T00:00:00.000000Z on submit$",
+        ),
+        (
+            [answer(200, completed()), answer(200, completed(expires_at="2026-01-01T02:00:00Z"))],
+            observation.check_identity,
+            r"^poll 2 of 2 .*: expires_at changed to 2026-01-01T02:00:00Z after it was set$",
+        ),
+        (
+            [answer(202, job("processing", result={"x": 1})), answer(200, completed())],
+            observation.check_in_flight,
+            r"^poll 1 of 2 .*: a processing job should not have result yet",
+        ),
+        (
+            [answer(200, completed()), answer(500, completed())],
+            observation.check_terminal_repeats,
+            r"^poll 2 of 2 .*→ 500\): differs from the first poll after the job ended \(HTTP 200 → 500;"
+            r" fields changed: none\)$",
+        ),
+        (
+            [answer(200, completed()), answer(200, completed(result={"other": 1}))],
+            observation.check_terminal_repeats,
+            r"fields changed: result\)$",
+        ),
+    ],
+)
+def test_broken_invariants_name_the_poll(polls: list[requests.Response], check: Any, message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        check(watched(*polls))
+
+
+def test_created_at_may_differ_from_the_submit_by_its_precision() -> None:
+    observation.check_identity(watched(answer(200, completed(created_at="2026-01-01T00:00:00.9Z"))))
+
+
+def test_the_submit_answer_needs_a_json_content_type_too() -> None:
+    seen = observation.Observation(JOB, answer(202, job("pending"), "text/plain"), [answer(200, completed())])
+    with pytest.raises(
+        AssertionError, match=r"^submit: Content-Type is 'text/plain', expected application/json$"
+    ):
+        observation.check_json_content_type(seen)
+
+
+@pytest.mark.parametrize(
+    ("kind", "is_json"),
+    [
+        ("application/json", True),
+        ("Application/JSON; charset=utf-8", True),
+        ("application/problem+json", True),
+        ("text/json", False),
+        ("text/html", False),
+        ("", False),
+    ],
+)
+def test_json_content_types(kind: str, is_json: bool) -> None:
+    assert observation.is_json_content_type(kind) is is_json
+
+
+def test_a_job_never_seen_terminal_has_no_terminal_polls() -> None:
+    seen = watched(answer(202, job("pending")), raw_answer(502, b"<html>bad gateway</html>", "text/html"))
+    assert seen.statuses() == ["pending", "HTTP 502"]
+    assert repr(seen) == f"<job {JOB}: 2 polls, statuses pending → HTTP 502>"
+    with pytest.raises(GatewayError, match="502 with text/html instead of JSON"):
+        seen.terminal_polls()
+    never = watched(answer(202, job("pending")))
+    with pytest.raises(AssertionError, match=f"job {JOB} was never seen terminal: pending"):
+        never.in_flight_polls()
+
+
+def test_observe_fails_at_once_on_an_unusable_answer() -> None:
+    answers = [answer(202, job("pending")), raw_answer(200, b"<!doctype html><p>login</p>", "text/html")]
+    with pytest.raises(GatewayError, match="answered 200 with text/html instead of JSON"):
+        observation.observe(
+            lambda: answers.pop(0),
+            JOB,
+            answer(202, job("pending")),
+            timeout=5,
+            interval=0.5,
+            sleep=lambda _: None,
+        )
+    assert answers == []
+
+
+def test_observe_can_stop_at_the_first_terminal_poll() -> None:
+    waits: list[float] = []
+    answers = [answer(202, job("processing")), answer(200, completed()), answer(200, completed())]
+    seen = observation.observe(
+        lambda: answers.pop(0),
+        JOB,
+        answer(202, job("pending")),
+        timeout=5,
+        interval=0.5,
+        after_terminal=1,
+        sleep=waits.append,
+    )
+    assert len(seen.polls) == 3 and seen.statuses() == ["processing", "completed"]
+    assert waits == pytest.approx([0.05, 0.1, observation.AFTER_TERMINAL_GAP])
 
 
 def test_error_messages_are_found_at_either_level() -> None:
@@ -295,6 +405,94 @@ def test_batch_polling_reports_wrong_in_flight_answers_and_timeouts() -> None:
     )
     assert any("answered 200 with status 'processing'" in p for p in problems)
     assert any("not terminal after 2 s" in p for p in problems)
+
+
+def test_own_job_problems_for_unusable_answers_and_errors() -> None:
+    own = batch_job()
+    assert batch.own_job_problem(own, requests.ConnectionError("GET /x → connection refused")) == (
+        "GET /x → connection refused"
+    )
+    html = batch.own_job_problem(own, raw_answer(502, b"<html>\n bad gateway</html>", "text/html"))
+    assert html == f"GET /v1/async/chat/completions/{JOB} answered 502 with '<html> bad gateway</html>'"
+    listed = batch.own_job_problem(own, raw_answer(200, b"[]"))
+    assert listed is not None and listed.endswith("answered 200 with '[]'")
+    # A finished job answers 200: a terminal envelope with another HTTP status is not its own answer.
+    wrong_status = batch.own_job_problem(own, answer(202, completed()))
+    assert wrong_status == (
+        f"GET /v1/async/chat/completions/{JOB} answered 202 with status 'completed' for a finished job"
+    )
+
+
+def test_batch_jobs_read_their_last_answer() -> None:
+    own = batch_job()
+    assert own.poll_path == f"/v1/async/chat/completions/{JOB}"
+    assert (own.body, own.terminal) == ({}, False)
+    own.last = raw_answer(200, b"not json")
+    assert (own.body, own.terminal) == ({}, False)
+    own.last = answer(200, completed(status="failed"))
+    assert own.terminal and own.body["status"] == "failed"
+    group = batch.Batch([own, batch_job(), batch.BatchJob("ocr", "r3", requests.Timeout("t"))])
+    assert repr(group) == str(group) == "<3 jobs: chat-completions ×2, ocr ×1>"
+    with pytest.raises(ValueError, match="no endpoints"):
+        batch.spread([], 3)
+    assert batch.spread(["a", "b"], 5) == ["a", "b", "a", "b", "a"]
+
+
+def test_all_at_once_keeps_call_order_and_returns_exceptions() -> None:
+    def boom() -> int:
+        raise requests.ConnectionError("refused")
+
+    results = batch.all_at_once([lambda: 1, boom, lambda: 3], workers=8)
+    assert results[0] == 1 and results[2] == 3
+    assert isinstance(results[1], requests.ConnectionError) and str(results[1]) == "refused"
+    assert batch.all_at_once([lambda: "only"], workers=0) == ["only"]
+
+
+def test_batch_polling_until_every_job_ends() -> None:
+    first, second = batch_job("r1"), batch_job("r2")
+    second.job_id = "second-job"
+    refused = batch.BatchJob("ocr", "r3", answer(400, {"error": {"message": "bad"}}))  # no job id: not polled
+    script = {
+        JOB: [answer(202, job("pending")), answer(200, completed())],
+        "second-job": [
+            answer(202, job("processing")),
+            answer(202, job("processing")),
+            answer(200, completed()),
+        ],
+    }
+    waits: list[float] = []
+    problems = batch.poll_until_terminal(
+        [first, second, refused],
+        lambda one: script[str(one.job_id)].pop(0),
+        timeout=5,
+        interval=0.5,
+        workers=2,
+        sleep=waits.append,
+    )
+    assert problems == []
+    assert (first.polls, second.polls, refused.polls) == (2, 3, 0)
+    assert first.terminal and second.terminal and refused.last is None
+    assert waits == pytest.approx([0.05, 0.1, 0.2])
+
+
+def test_batch_polling_reports_errors_and_unusable_answers_and_stops_polling_those_jobs() -> None:
+    jobs = [batch_job("r1"), batch_job("r2"), batch_job("r3")]
+    for index, one in enumerate(jobs):
+        one.job_id = f"job-{index}"
+
+    def poll(one: batch.BatchJob) -> requests.Response:
+        if one.job_id == "job-0":
+            raise requests.ConnectionError("GET /v1/async/chat/completions/job-0 → connection refused")
+        if one.job_id == "job-1":
+            return raw_answer(502, b"<html>bad gateway</html>", "text/html")
+        return answer(200, completed())
+
+    problems = batch.poll_until_terminal(jobs, poll, timeout=5, interval=0.5, workers=3, sleep=lambda _: None)
+    assert problems == [
+        "GET /v1/async/chat/completions/job-0 → connection refused",
+        f"GET /v1/async/chat/completions/{JOB} → 502: '<html>bad gateway</html>'",
+    ]
+    assert [one.polls for one in jobs] == [1, 1, 1]
 
 
 # ---------------------------------------------------------------------- the recased key

@@ -1,48 +1,92 @@
-"""Unit tests of the suite's Python side: configuration, masking, keys, envelopes, polling, curl."""
+"""Unit tests of the suite's Python side: settings (variables.py), masking, keys, envelopes, polling,
+fixtures and the RequestsLibrary arguments built from them."""
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from libraries import endpoints, envelope, keys, polling  # noqa: E402
-from libraries.config import ENDPOINT_NAMES, load_config, parse_duration  # noqa: E402
+import variables  # noqa: E402
+from libraries import core, endpoints, envelope, keys, polling  # noqa: E402
+from libraries.core import GatewayError  # noqa: E402
 from libraries.masking import Masker, mask_value  # noqa: E402
-from libraries.transport import Exchange, GatewayError, curl_command, render_response  # noqa: E402
+from variables import ENDPOINT_NAMES, Config, as_text, load_config, parse_duration, settings  # noqa: E402
+
+POLL_URL = "http://gw/v1/async/x/1"
 
 
-# ---------------------------------------------------------------------- configuration
+def response(status: int, body: bytes, content_type: str = "application/json", at: float = 0.0) -> Any:
+    answer = requests.Response()
+    answer.status_code = status
+    answer._content = body
+    if content_type:
+        answer.headers["Content-Type"] = content_type
+    answer.request = requests.Request("GET", POLL_URL).prepare()
+    if at:
+        answer.received_at = at  # type: ignore[attr-defined]
+    return answer
+
+
+# ---------------------------------------------------------------------- durations
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("500ms", 0.5), ("30s", 30), ("1m30s", 90), ("2h", 7200), ("1.5s", 1.5), ("15", 15), ("0.25", 0.25)],
+    [
+        ("500ms", 0.5),
+        ("30s", 30),
+        ("1m30s", 90),
+        ("2h", 7200),
+        ("1.5s", 1.5),
+        ("15", 15),
+        ("0.25", 0.25),
+        (" 2s ", 2),
+        ("1500us", 0.0015),
+        ("3µs", 3e-6),
+        ("250ns", 2.5e-7),
+        ("1h0m0.5s", 3600.5),
+    ],
 )
 def test_go_durations(text: str, seconds: float) -> None:
     assert parse_duration(text) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "5 s", "1m30", "s", "1d"])
+@pytest.mark.parametrize("text", ["", "  ", "abc", "5 s", "1m30", "s", "1d", "-1s", "1s 2s"])
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)
 
 
+# ---------------------------------------------------------------------- settings
 def test_defaults_match_upstream() -> None:
     cfg = load_config({})
-    assert cfg.errors == ()
+    assert cfg.errors == () and cfg.unusable == {}
     assert cfg.base_url == "http://localhost:8080"
     assert (cfg.poll_timeout, cfg.poll_interval, cfg.http_timeout) == (30, 0.5, 15)
     assert (cfg.default_ttl, cfg.expiry_ttl) == (3600, 10)
     assert cfg.integration_path == "/openai/v1/responses"
+    assert cfg.anthropic_path == "/anthropic/v1/messages"
+    assert cfg.anthropic_model == "anthropic/claude-3-5-haiku-latest"
     assert cfg.integration_model == cfg.model("responses") == "openai/gpt-4o-mini"
     assert cfg.model("rerank") == "cohere/rerank-english-v3.0"
     assert cfg.endpoints == ENDPOINT_NAMES and len(ENDPOINT_NAMES) == 11
-    assert not (cfg.vk_set or cfg.alt_vk_set or cfg.require_gateway)
+    assert cfg.failing_status is None and cfg.failing_model == cfg.slow_model == ""
+    assert not (cfg.vk_set or cfg.alt_vk_set or cfg.setup_token_set or cfg.require_gateway)
+
+
+def test_every_model_variable_is_read() -> None:
+    environ = {name: f"test/{endpoint}" for endpoint, (name, _) in variables.MODEL_VARIABLES.items()}
+    cfg = load_config(environ)
+    assert set(variables.MODEL_VARIABLES) == set(ENDPOINT_NAMES)
+    assert all(cfg.model(endpoint) == f"test/{endpoint}" for endpoint in ENDPOINT_NAMES)
 
 
 def test_integration_model_follows_the_responses_model() -> None:
@@ -52,8 +96,105 @@ def test_integration_model_follows_the_responses_model() -> None:
 
 
 def test_endpoint_list_keeps_catalogue_order() -> None:
-    cfg = load_config({"ASYNC_ENDPOINTS": " OCR , chat-completions"})
+    cfg = load_config({"ASYNC_ENDPOINTS": " OCR , chat-completions,"})
     assert cfg.endpoints == ("chat-completions", "ocr")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1", True), ("TRUE", True), ("yes", True), ("on", True), ("0", False), ("off", False), ("", False)],
+)
+def test_flags(text: str, expected: bool) -> None:
+    cfg = load_config({"BIFROST_REQUIRE_GATEWAY": text})
+    assert cfg.require_gateway is expected and cfg.errors == ()
+
+
+def test_secrets_are_only_noted_as_set() -> None:
+    cfg = load_config({"BIFROST_VK": "k1", "BIFROST_ALT_VK": "k2", "BIFROST_SETUP_TOKEN": "t"})
+    assert (cfg.vk_set, cfg.alt_vk_set, cfg.setup_token_set) == (True, True, True)
+    assert "k1" not in repr(cfg) and "k2" not in repr(cfg)
+
+
+def test_a_failing_status_and_whole_second_ttls_are_accepted() -> None:
+    cfg = load_config({"ASYNC_FAILING_STATUS": "503", "BIFROST_DEFAULT_TTL": "2m", "ASYNC_EXPIRY_TTL": "5"})
+    assert (cfg.failing_status, cfg.default_ttl, cfg.expiry_ttl) == (503, 120, 5)
+    assert load_config({"ASYNC_FAILING_STATUS": "None"}).failing_status is None
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("BIFROST_BASE_URL", "localhost:8080", "is not an http(s) URL such as http://localhost:8080"),
+        ("BIFROST_BASE_URL", "ftp://gw", "is not an http(s) URL"),
+        ("BIFROST_BASE_URL", "http://", "is not an http(s) URL"),
+        ("BIFROST_POLL_TIMEOUT", "soon", "is not a duration (use Go syntax such as 500ms, 30s or 1m30s)"),
+        ("BIFROST_POLL_INTERVAL", "0s", "must be a positive duration"),
+        ("BIFROST_HTTP_TIMEOUT", "-5", "must be a positive duration"),
+        ("BIFROST_DEFAULT_TTL", "1.5s", "must be a whole number of seconds (the TTL header is)"),
+        ("ASYNC_EXPIRY_TTL", "500ms", "must be a whole number of seconds"),
+        ("ASYNC_EXPIRY_TTL", "ten", "is not a duration"),
+        ("BIFROST_REQUIRE_GATEWAY", "maybe", "is not a boolean (use 1/0, true/false, yes/no)"),
+        ("BIFROST_INTEGRATION_PATH", "openai/v1/responses", "must be a path starting with '/'"),
+        ("BIFROST_ANTHROPIC_PATH", "anthropic", "must be a path starting with '/'"),
+        ("ASYNC_FAILING_STATUS", "99", "is not an HTTP status code (100-599)"),
+        ("ASYNC_FAILING_STATUS", "600", "is not an HTTP status code"),
+        ("ASYNC_FAILING_STATUS", "5xx", "is not an HTTP status code"),
+        ("ASYNC_ENDPOINTS", "chat,ocr,foo", "names unknown endpoint(s) chat, foo; known: text-completions,"),
+        ("ASYNC_ENDPOINTS", " , ", "names unknown endpoint(s) (none given)"),
+    ],
+)
+def test_each_bad_value_is_named_and_kept_as_given(name: str, raw: str, message: str) -> None:
+    cfg = load_config({name: f" {raw} "})
+    assert len(cfg.errors) == 1
+    assert cfg.errors[0].startswith(f"{name}={raw.strip()!r} ") and message in cfg.errors[0]
+    # The setting itself falls back to its default; the text is exported as given for the report.
+    assert cfg.unusable == {name: raw.strip()}
+    defaults = load_config({})
+    field = {
+        "BIFROST_BASE_URL": "base_url",
+        "BIFROST_POLL_TIMEOUT": "poll_timeout",
+        "BIFROST_POLL_INTERVAL": "poll_interval",
+        "BIFROST_HTTP_TIMEOUT": "http_timeout",
+        "BIFROST_DEFAULT_TTL": "default_ttl",
+        "ASYNC_EXPIRY_TTL": "expiry_ttl",
+        "BIFROST_REQUIRE_GATEWAY": "require_gateway",
+        "BIFROST_INTEGRATION_PATH": "integration_path",
+        "BIFROST_ANTHROPIC_PATH": "anthropic_path",
+        "ASYNC_FAILING_STATUS": "failing_status",
+        "ASYNC_ENDPOINTS": "endpoints",
+    }[name]
+    assert getattr(cfg, field) == getattr(defaults, field)
+    assert settings(cfg)[name] == raw.strip()
+
+
+def test_all_bad_values_are_reported_together() -> None:
+    cfg = load_config({"BIFROST_POLL_TIMEOUT": "x", "BIFROST_HTTP_TIMEOUT": "y", "ASYNC_FAILING_STATUS": "1"})
+    assert [error.split("=")[0] for error in cfg.errors] == [
+        "BIFROST_POLL_TIMEOUT",
+        "BIFROST_HTTP_TIMEOUT",
+        "ASYNC_FAILING_STATUS",
+    ]
+    assert set(cfg.unusable) == {"BIFROST_POLL_TIMEOUT", "BIFROST_HTTP_TIMEOUT", "ASYNC_FAILING_STATUS"}
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {"BIFROST_ALT_VK": "sk-bf-alternate-value-1"},
+            "BIFROST_ALT_VK is set but BIFROST_VK is not (set both, or only BIFROST_VK)",
+        ),
+        (
+            {"BIFROST_VK": "sk-bf-same-value-1", "BIFROST_ALT_VK": "sk-bf-same-value-1"},
+            "BIFROST_ALT_VK must be a different virtual key from BIFROST_VK (both are equal)",
+        ),
+    ],
+)
+def test_key_pair_errors_name_variables_but_never_values(environ: dict[str, str], message: str) -> None:
+    cfg = load_config(environ)
+    assert cfg.errors == (message,)
+    assert cfg.unusable == {}  # a secret is never exported, not even as an unusable value
+    assert all(value not in repr(cfg) for value in environ.values())
 
 
 def test_errors_name_variables_but_never_key_values() -> None:
@@ -64,15 +205,104 @@ def test_errors_name_variables_but_never_key_values() -> None:
     assert any("BIFROST_POLL_INTERVAL='fast'" in error for error in cfg.errors)
 
 
-def test_variables_file_exports_no_key_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    import variables
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("BIFROST_DEFAULT_TTL", "inf"),
+        ("BIFROST_DEFAULT_TTL", "nan"),
+        ("ASYNC_FAILING_STATUS", "²"),
+        ("BIFROST_POLL_TIMEOUT", "inf"),
+        ("BIFROST_POLL_TIMEOUT", "nan"),
+    ],
+)
+def test_non_finite_or_odd_numbers_are_reported_not_raised(name: str, raw: str) -> None:
+    cfg = load_config({name: raw})
+    assert cfg.unusable == {name: raw}
 
+
+def test_settings_round_trip_through_their_text() -> None:
+    environ = {
+        "BIFROST_BASE_URL": "https://gw.example:8443/",
+        "BIFROST_POLL_TIMEOUT": "1m30s",
+        "BIFROST_POLL_INTERVAL": "250ms",
+        "BIFROST_HTTP_TIMEOUT": "7",
+        "BIFROST_DEFAULT_TTL": "2m",
+        "ASYNC_EXPIRY_TTL": "4s",
+        "BIFROST_REQUIRE_GATEWAY": "yes",
+        "BIFROST_INTEGRATION_PATH": "/custom/v1/responses",
+        "BIFROST_INTEGRATION_MODEL": "openai/integration",
+        "BIFROST_ANTHROPIC_PATH": "/claude/v1/messages",
+        "BIFROST_ANTHROPIC_MODEL": "anthropic/other",
+        "ASYNC_OCR_IMAGE_URL": "https://img.example/a.png",
+        "ASYNC_ENDPOINTS": "ocr,chat-completions",
+        "ASYNC_FAILING_MODEL": "openai/nope",
+        "ASYNC_FAILING_STATUS": "503",
+        "ASYNC_SLOW_MODEL": "openai/slow",
+        "ASYNC_RERANK_MODEL": "cohere/other",
+    }
+    for cfg in (load_config({}), load_config(environ)):
+        assert cfg.errors == ()
+        text = {name: as_text(value) for name, value in settings(cfg).items()}
+        assert load_config(text) == cfg
+
+
+def test_unusable_values_round_trip_with_their_errors() -> None:
+    cfg = load_config(
+        {"BIFROST_POLL_TIMEOUT": "soon", "ASYNC_ENDPOINTS": "nope", "ASYNC_FAILING_STATUS": "1"}
+    )
+    again = load_config({name: as_text(value) for name, value in settings(cfg).items()})
+    assert again == cfg and len(again.errors) == 3
+
+
+def test_settings_name_every_setting_and_no_secret() -> None:
+    names = set(settings(load_config({})))
+    assert {name for name, _ in variables.MODEL_VARIABLES.values()} <= names
+    assert names.isdisjoint(variables.SECRET_VARIABLES)
+    # Config() (no environment read) names the same variables: the library asks Robot for these.
+    assert set(settings(Config())) == names
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (True, "True"),
+        (30.0, "30.0"),
+        (3600, "3600"),
+        (["a", "b"], "a,b"),
+        (("c",), "c"),
+        ("x", "x"),
+    ],
+)
+def test_robot_values_as_environment_text(value: object, text: str) -> None:
+    assert as_text(value) == text
+
+
+def test_variables_file_exports_no_key_value(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BIFROST_VK", "sk-bf-primary-value-0001")
     monkeypatch.setenv("BIFROST_ALT_VK", "sk-bf-alternate-value-0002")
+    monkeypatch.delenv("BIFROST_WEBHOOK_SECRET", raising=False)
     exported = variables.get_variables()
     assert exported["BIFROST_VK_SET"] is True and exported["BIFROST_ALT_VK_SET"] is True
+    assert exported["BIFROST_WEBHOOK_SECRET_SET"] is False
     assert "sk-bf-" not in repr(exported)
-    assert exported["CONFIG_ERRORS"] == []
+    assert not set(exported) & set(variables.SECRET_VARIABLES)
+
+
+def test_variables_file_exports_unusable_values_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in settings(Config()):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BIFROST_POLL_TIMEOUT", "soon")
+    monkeypatch.delenv("BIFROST_WEBHOOK_LISTEN", raising=False)
+    exported = variables.get_variables()
+    assert exported["BIFROST_POLL_TIMEOUT"] == "soon"
+    assert exported["BIFROST_WEBHOOK_LISTEN"] == "127.0.0.1:0"
+    assert exported["TEST_TIMEOUT"] == "260 seconds"  # from the defaults the bad value falls back to
+
+
+def test_test_timeout_covers_the_longest_wait() -> None:
+    cfg = replace(load_config({}), poll_timeout=10, expiry_ttl=5, http_timeout=2)
+    assert variables.test_timeout(cfg) == 2 * 10 + 5 + 10 + 8 * 2 + 60
 
 
 # ---------------------------------------------------------------------- masking and keys
@@ -95,6 +325,7 @@ def test_masker_replaces_url_encoded_and_longest_first() -> None:
     masker = Masker(["sk-bf-abc/def+ghi0000", "sk-bf-abc/def+ghi0000-longer"])
     text = masker("a sk-bf-abc/def+ghi0000-longer b sk-bf-abc%2Fdef%2Bghi0000")
     assert text == "a sk-bf-…nger b sk-bf-…0000"
+    assert not Masker(["", ""]) and Masker(["x"])
 
 
 def test_key_headers_per_format(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,6 +335,10 @@ def test_key_headers_per_format(monkeypatch: pytest.MonkeyPatch) -> None:
     assert keys.key_headers("primary", "x-goog-api-key") == {"x-goog-api-key": "sk-bf-primary-0001"}
     assert keys.key_headers("global") == {}
     assert keys.key_headers("unknown") == {"x-bf-vk": keys.UNKNOWN_KEY}
+    with pytest.raises(ValueError, match="unknown key role"):
+        keys.key_headers("secondary")
+    with pytest.raises(ValueError, match="unknown key format"):
+        keys.key_headers("primary", "cookie")
 
 
 def test_key_formats_skip_without_the_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,63 +408,87 @@ class FakeClock:
         return self.now
 
     def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
         self.now += seconds
 
 
-def exchange(status: int, body: bytes) -> Exchange:
-    return Exchange("GET", "http://gw/v1/async/x/1", "/v1/async/x/1", {}, None, status=status, body=body)
+def test_delays_start_soon_and_double_up_to_the_interval() -> None:
+    next_delay = polling.delays(0.5)
+    assert [next_delay() for _ in range(6)] == pytest.approx([0.05, 0.1, 0.2, 0.4, 0.5, 0.5])
+    floor = polling.delays(0.001)
+    assert [floor(), floor()] == [polling.FLOOR, polling.FLOOR]
 
 
 def test_polling_backs_off_and_returns_the_terminal_envelope() -> None:
     clock = FakeClock()
-    answers = [exchange(202, b'{"status":"pending"}')] * 4 + [exchange(200, b'{"status":"completed"}')]
+    answers = [(202, b'{"status":"pending"}')] * 2 + [(202, b'{"status":"processing"}')] * 2
+    answers.append((200, b'{"status":"completed","result":{}}'))
     seen: list[float] = []
+    observed: list[requests.Response] = []
 
-    def poll() -> Exchange:
+    def poll() -> requests.Response:
         seen.append(clock.now)
-        return answers.pop(0)
+        status, body = answers.pop(0)
+        return response(status, body, at=clock.now + 0.01)
 
-    result, _, journey = polling.wait_until_terminal(
-        poll, job="job 1", timeout=30, interval=0.5, clock=clock, sleep=clock.sleep
+    result, last, journey = polling.wait_until_terminal(
+        poll, job="job 1", timeout=30, interval=0.5, clock=clock, sleep=clock.sleep, on_poll=observed.append
     )
-    assert result["status"] == "completed"
+    assert result == {"status": "completed", "result": {}}
+    assert last.status_code == 200 and observed[-1] is last and len(observed) == 5
     assert seen == pytest.approx([0.05, 0.15, 0.35, 0.75, 1.25])
-    assert journey.statuses() == ["pending", "completed"]
-    assert "(5 polls)" in journey.line()
+    assert journey.statuses() == ["pending", "processing", "completed"]
+    assert journey.polls[0] == (202, "pending")
+    assert journey.line() == "pending → processing → completed in 1.26 s (5 polls)"
+
+
+def test_polling_counts_from_the_submit_and_returns_a_failed_job_whatever_its_status() -> None:
+    clock = FakeClock()
+    clock.now = 10.0
+    failed = response(200, b'{"status":"failed","status_code":500,"error":{"message":"x"}}', at=10.3)
+    result, _, journey = polling.wait_until_terminal(
+        lambda: failed, job="job 1", timeout=5, interval=0.5, started=9.8, clock=clock, sleep=clock.sleep
+    )
+    assert result["status"] == "failed"
+    assert journey.line() == "pending → failed in 0.50 s (1 poll)"
 
 
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        (exchange(200, b'{"status":"pending"}'), "answered 200 for a pending job"),
-        (exchange(404, b'{"error":{"message":"job not found"}}'), "answered 404 with no job status"),
-        (exchange(200, b"<!doctype html><html></html>"), "HTML instead of JSON"),
-        (exchange(202, b'{"status":"pend'), "not valid JSON"),
+        (response(200, b'{"status":"pending"}'), "answered 200 for a pending job .*must answer 202"),
+        (response(404, b'{"error":{"message":"job not found"}}'), "answered 404 with no job status"),
+        (response(202, b'{"status":"queued"}'), "answered 202 with status 'queued'"),
+        (response(200, b"<!doctype html><html></html>", ""), "200 with HTML instead of JSON"),
+        (response(502, b"<html>bad gateway</html>", "text/html"), "502 with text/html instead of JSON"),
+        (response(202, b'{"status":"pend'), "not valid JSON"),
+        (response(202, b""), "an empty body"),
+        (response(200, b'["completed"]'), "JSON list instead of an object"),
     ],
 )
-def test_polling_fails_at_once_on_a_wrong_answer(answer: Exchange, message: str) -> None:
+def test_polling_fails_at_once_on_a_wrong_answer(answer: requests.Response, message: str) -> None:
     clock = FakeClock()
-    with pytest.raises(GatewayError, match=message):
+    with pytest.raises(GatewayError, match=message) as failure:
         polling.wait_until_terminal(
             lambda: answer, job="job 1", timeout=30, interval=0.5, clock=clock, sleep=clock.sleep
         )
+    assert "GET /v1/async/x/1" in str(failure.value)
     assert clock.now < 0.1
 
 
 def test_polling_times_out_with_the_history() -> None:
     clock = FakeClock()
-    with pytest.raises(GatewayError, match=r"not terminal after 2 s .*pending → processing"):
+    answers = [response(202, b'{"status":"pending"}')] + [response(202, b'{"status":"processing"}')] * 50
+    with pytest.raises(
+        GatewayError, match=r"job 1 not terminal after 2 s \(BIFROST_POLL_TIMEOUT\): pending → processing"
+    ):
         polling.wait_until_terminal(
-            lambda: exchange(202, b'{"status":"processing"}'),
-            job="job 1",
-            timeout=2,
-            interval=0.5,
-            clock=clock,
-            sleep=clock.sleep,
+            lambda: answers.pop(0), job="job 1", timeout=2, interval=0.5, clock=clock, sleep=clock.sleep
         )
+    assert clock.now == pytest.approx(2.0)
 
 
-# ---------------------------------------------------------------------- fixtures and curl
+# ---------------------------------------------------------------------- fixtures and request arguments
 def test_png_is_256_square_rgba() -> None:
     png = endpoints.white_png()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
@@ -248,21 +507,64 @@ def test_every_endpoint_has_its_fixture() -> None:
         "stream_format": "sse",
     }
     assert "model" not in (endpoints.payload("rerank", "missing-model", cfg).json or {})
+    assert endpoints.payload("chat-completions", "default", cfg, model="openai/x").json["model"] == "openai/x"  # type: ignore[index]
+    with pytest.raises(ValueError, match="unknown endpoint"):
+        endpoints.endpoint("chat")
+    with pytest.raises(ValueError, match="unknown payload variant"):
+        endpoints.payload("ocr", "huge", cfg)
+    with pytest.raises(ValueError, match="takes multipart"):
+        endpoints.payload("transcriptions", "malformed-json", cfg)
 
 
-def test_curl_uses_shell_variables_for_keys() -> None:
+def test_request_arguments_for_a_json_body() -> None:
+    body = endpoints.payload("chat-completions", "default", load_config({}))
+    arguments = endpoints.request_arguments(body)
+    assert arguments == {"json": body.json}
+    prepared = requests.Request("POST", "http://gw/v1/async/chat/completions", **arguments).prepare()
+    assert prepared.headers["Content-Type"] == "application/json"
+    assert json.loads(prepared.body or b"") == body.json
+
+
+def test_request_arguments_for_a_raw_body_carry_its_content_type() -> None:
+    arguments = endpoints.request_arguments(endpoints.payload("chat-completions", "malformed-json", Config()))
+    assert arguments == {"data": b"{invalid json", "headers": {"Content-Type": "application/json"}}
+    raw = endpoints.Payload(raw=b"x=1", raw_content_type="text/plain")
+    assert endpoints.request_arguments(raw)["headers"] == {"Content-Type": "text/plain"}
+
+
+def test_request_arguments_for_multipart_send_fields_as_parts_without_a_filename() -> None:
+    cfg = load_config({})
+    arguments = endpoints.request_arguments(endpoints.payload("image-edits", "default", cfg))
+    assert arguments == {
+        "files": {
+            "model": (None, "openai/dall-e-2"),
+            "prompt": (None, "Make it blue"),
+            "n": (None, "1"),
+            "size": (None, "256x256"),
+            "image": ("image.png", endpoints.white_png(), "image/png"),
+        }
+    }
+    # Without a file the form is still multipart, as the gateway's multipart routes expect.
+    fields_only = endpoints.request_arguments(endpoints.payload("transcriptions", "missing-file", cfg))
+    assert fields_only == {"files": {"model": (None, "openai/whisper-1")}}
+    prepared = requests.Request("POST", "http://gw/x", **fields_only).prepare()
+    assert str(prepared.headers["Content-Type"]).startswith("multipart/form-data; boundary=")
+    assert b'name="model"\r\n\r\nopenai/whisper-1' in (prepared.body or b"")
+
+
+def test_a_multipart_request_replays_as_curl_form_options(monkeypatch: pytest.MonkeyPatch) -> None:
     key = "sk-bf-primary-0001"
-    payload = endpoints.Payload(fields={"model": "openai/whisper-1"}, files=(endpoints.audio_part(),))
-    ex = Exchange(
-        "POST", "http://gw/v1/async/audio/transcriptions", "/x", {"Authorization": f"Bearer {key}"}, payload
-    )
-    command = curl_command(ex, {key: "$BIFROST_VK"})
+    monkeypatch.setenv("BIFROST_VK", key)
+    arguments = endpoints.request_arguments(endpoints.payload("transcriptions", "default", load_config({})))
+    prepared = requests.Request(
+        "POST",
+        "http://gw/v1/async/audio/transcriptions",
+        headers=keys.key_headers("primary", "bearer"),
+        **arguments,
+    ).prepare()
+    command = core.curl_command(prepared, keys.placeholders())
     assert key not in command
     assert "-H 'Authorization: Bearer '\"$BIFROST_VK\"" in command
+    assert "--form-string model=openai/whisper-1" in command
     assert "-F 'file=@sample.mp3;type=audio/mpeg'" in command
-
-
-def test_long_bodies_are_cut_with_a_note() -> None:
-    ex = exchange(200, b'{"text": "' + b"x" * 5000 + b'"}')
-    rendered = render_response(ex, limit=100)
-    assert "(body cut:" in rendered and rendered.startswith("HTTP 200")
+    assert "Content-Type" not in command  # curl writes its own multipart boundary

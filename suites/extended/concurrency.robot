@@ -4,7 +4,7 @@ Documentation    Fifty jobs submitted at the same moment across the endpoints ea
 Resource         resources/run.resource
 Resource         resources/jobs.resource
 
-Test Tags        extended    lifecycle    global
+Test Tags        extended    lifecycle
 
 
 *** Test Cases ***

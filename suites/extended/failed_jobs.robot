@@ -6,7 +6,7 @@ Resource         resources/run.resource
 Resource         resources/jobs.resource
 Resource         resources/integration.resource
 
-Test Tags        extended    requires-failing-model    global
+Test Tags        extended    requires-failing-model
 
 
 *** Test Cases ***

@@ -4,7 +4,7 @@ Documentation    A slow job (ASYNC_SLOW_MODEL) is seen in flight: 202 without te
 Resource         resources/run.resource
 Resource         resources/jobs.resource
 
-Test Tags        extended    lifecycle    chat-completions    global    requires-slow-model
+Test Tags        extended    lifecycle    chat-completions    requires-slow-model
 
 
 *** Test Cases ***

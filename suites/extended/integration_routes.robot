@@ -6,7 +6,7 @@ Resource         resources/run.resource
 Resource         resources/jobs.resource
 Resource         resources/integration.resource
 
-Test Tags        extended    integration    global
+Test Tags        extended    integration
 
 
 *** Test Cases ***
@@ -40,6 +40,22 @@ Async Create On The OpenAI Chat Completions Route Is Refused
 Chat Completions Job Retrieved On The Responses Integration Route Returns 404
     [Tags]    chat-completions
     A Chat Job Retrieved On The Responses Integration Route Should Return 404
+
+Completed Job Retrieved On The Integration Route Is A Responses Object
+    [Tags]    responses
+    A Completed Job Retrieved On The Integration Route Should Be A Responses Object
+
+Completed Job Retrieved On The Anthropic Route Is A Messages Object
+    [Tags]    responses
+    A Completed Job Retrieved On The Anthropic Route Should Be A Messages Object
+
+In-Flight Job Retrieved On The Anthropic Route Is Not OpenAI-Shaped
+    [Tags]    responses    requires-slow-model
+    An In-Flight Job Retrieved On The Anthropic Route Should Not Be OpenAI-Shaped
+
+Failed Job Retrieved On The Anthropic Route Is An Anthropic Error
+    [Tags]    responses    requires-failing-model
+    A Failed Job Retrieved On The Anthropic Route Should Be An Anthropic Error
 
 
 *** Keywords ***
@@ -91,3 +107,38 @@ A Chat Job Retrieved On The Responses Integration Route Should Return 404
     ${job}=    Submit Accepted Job    chat-completions
     ${response}=    Retrieve Integration Job    ${job}    route=responses
     Response Status Should Be    ${response}    404
+
+A Completed Job Retrieved On The Integration Route Should Be A Responses Object
+    [Documentation]    Once the job is completed, x-bf-async-id answers 200 with a Responses object
+    ...    (object response, status completed, a non-empty output), never the in-flight stub.
+    ${job}=    Create Accepted Integration Job
+    Wait Until Job Is Terminal    ${job}
+    Job Should Have Completed    ${job}
+    ${response}=    Retrieve Integration Job    ${job}
+    Retrieved Job Should Be A Completed Responses Object    ${response}
+
+A Completed Job Retrieved On The Anthropic Route Should Be A Messages Object
+    [Documentation]    Once the job is completed, x-bf-async-id on the Anthropic route answers 200 with a
+    ...    Messages object (type message, role assistant, non-empty content), not OpenAI-shaped.
+    ${job}=    Create Accepted Integration Job    route=anthropic
+    Wait Until Job Is Terminal    ${job}
+    Job Should Have Completed    ${job}
+    ${response}=    Retrieve Integration Job    ${job}
+    Retrieved Job Should Be A Completed Messages Object    ${response}
+
+An In-Flight Job Retrieved On The Anthropic Route Should Not Be OpenAI-Shaped
+    [Documentation]    A slow job created and retrieved at once on the Anthropic route: 200 with its stub,
+    ...    which is not the OpenAI Responses shape (no object, no output); other fields are unconfirmed.
+    ${job}=    Create Accepted Integration Job    route=anthropic    model=${ASYNC_SLOW_MODEL}
+    ${response}=    Retrieve Integration Job    ${job}
+    Response Status Should Be    ${response}    200
+    Retrieved Job Should Not Be OpenAI-Shaped    ${response}
+
+A Failed Job Retrieved On The Anthropic Route Should Be An Anthropic Error
+    [Documentation]    A failed job retrieved on the Anthropic route answers its status code with an
+    ...    Anthropic error (type error, error.message), not OpenAI-shaped.
+    ${job}=    Create Accepted Integration Job    route=anthropic    model=${ASYNC_FAILING_MODEL}
+    Wait Until Job Is Terminal    ${job}
+    ${response}=    Retrieve Integration Job    ${job}
+    Retrieve Should Answer With The Job Error Status    ${response}    ${job}
+    Retrieved Job Should Be An Anthropic Error    ${response}

@@ -5,7 +5,7 @@ Documentation    Envelope invariants across polls: identity and times fixed, sta
 Resource         resources/run.resource
 Resource         resources/jobs.resource
 
-Test Tags        extended    chat-completions    global
+Test Tags        extended    chat-completions
 
 
 *** Test Cases ***
@@ -34,6 +34,12 @@ Submit Echoes The Sent X-Request-Id As The Request Id
     [Tags]    submit
     Submit Should Echo The Request Id
 
+Jobs Submitted Without X-Request-Id Each Get Their Own Request Id
+    [Documentation]    Where the gateway returns request_id (newer builds), a job submitted without
+    ...    x-request-id gets one of its own; on four endpoints, no two jobs share one.
+    [Tags]    submit    text-completions    embeddings    responses
+    Jobs Submitted Without A Request Id Should Each Get Their Own
+
 
 *** Keywords ***
 Submit Should Echo The Request Id
@@ -41,3 +47,11 @@ Submit Should Echo The Request Id
     ${request_id}=    Unique Request Id
     ${job}=    Submit Job    chat-completions    request_id=${request_id}
     Submit Answer Should Echo The Request Id    ${job}    ${request_id}
+
+Jobs Submitted Without A Request Id Should Each Get Their Own
+    [Documentation]    Four submits without x-request-id: each request_id is non-empty and unique.
+    ${chat}=    Submit Accepted Job    chat-completions
+    ${text}=    Submit Accepted Job    text-completions
+    ${embeddings}=    Submit Accepted Job    embeddings
+    ${responses}=    Submit Accepted Job    responses
+    Request Ids Should Be Distinct    ${chat}    ${text}    ${embeddings}    ${responses}

@@ -7,7 +7,7 @@ Library          String
 
 Test Template    Polling An Odd Job Id Should Return 404
 
-Test Tags        extended    lifecycle    global
+Test Tags        extended    lifecycle
 
 
 *** Test Cases ***    KIND

@@ -6,7 +6,7 @@ Resource         resources/jobs.resource
 
 Test Template    A Completed Job Result Should Have The Endpoint Shape
 
-Test Tags        extended    lifecycle    global
+Test Tags        extended    lifecycle
 
 
 *** Test Cases ***    ENDPOINT

@@ -7,7 +7,7 @@ Resource         resources/jobs.resource
 
 Test Template    Submitting With Stream Should Be Accepted
 
-Test Tags        extended    validation    global
+Test Tags        extended    validation
 
 
 *** Test Cases ***    ENDPOINT

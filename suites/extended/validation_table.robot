@@ -7,7 +7,7 @@ Resource         resources/validation.resource
 
 Test Template    Submitting Without This Field Should Be Refused Naming It
 
-Test Tags        extended    validation    global
+Test Tags        extended    validation
 
 
 *** Test Cases ***    ENDPOINT             VARIANT                    FIELD

@@ -44,6 +44,7 @@ Key-Scoped Job Polled With An Unknown Key Returns 404
     [Template]    NONE
     A Scoped Job Polled With An Unknown Key Should Return 404
 Public Job Polled With An Unknown Key Is Served
+    [Tags]    anonymous
     [Template]    NONE
     A Public Job Polled With An Unknown Key Should Be Served
 

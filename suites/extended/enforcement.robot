@@ -1,0 +1,87 @@
+*** Settings ***
+Documentation    On a gateway that enforces virtual keys (client.enforce_auth_on_inference), no anonymous
+...              job runs: on every endpoint and integration route it ends failed with status_code 401 (a
+...              401 at submit is accepted too: the contract has not confirmed where the refusal comes),
+...              and a job with a valid key still completes. On a gateway without enforcement these tests
+...              skip with that reason.
+
+Resource         resources/run.resource
+Resource         resources/integration.resource
+
+Test Template    An Anonymous Job Should Be Refused For Lack Of A Key
+
+Test Tags        extended    auth    requires-enforcement
+
+
+*** Test Cases ***    ENDPOINT
+Anonymous Text Completions Job Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    text-completions
+                      text-completions
+Anonymous Chat Completions Job Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    chat-completions
+                      chat-completions
+Anonymous Responses Job Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    responses
+                      responses
+Anonymous Embeddings Job Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    embeddings
+                      embeddings
+Anonymous Speech Job Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    speech
+                      speech
+Anonymous Transcriptions Job Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    transcriptions
+                      transcriptions
+Anonymous Image Generations Job Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    image-generations
+                      image-generations
+Anonymous Image Edits Job Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    image-edits
+                      image-edits
+Anonymous Image Variations Job Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    image-variations
+                      image-variations
+Anonymous Rerank Job Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    rerank
+                      rerank
+Anonymous OCR Job Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    ocr
+                      ocr
+Anonymous Job Created On The Integration Route Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    responses
+    [Template]    An Anonymous Integration Job Should Be Refused For Lack Of A Key
+                      responses
+Anonymous Job Created On The Anthropic Route Is Refused By A Gateway That Enforces Virtual Keys
+    [Tags]    responses
+    [Template]    An Anonymous Integration Job Should Be Refused For Lack Of A Key
+                      anthropic
+Job With A Valid Virtual Key Completes On A Gateway That Enforces Virtual Keys
+    [Tags]    chat-completions    requires-vk
+    [Template]    NONE
+    ${job}=    Run Job To The End    chat-completions    primary
+    Job Should Have Completed    ${job}
+
+
+*** Keywords ***
+An Anonymous Job Should Be Refused For Lack Of A Key
+    [Documentation]    An anonymous submit: 401 at once, or 202 and a job that ends failed with 401.
+    [Arguments]    ${endpoint}
+    ${job}=    Submit Job    ${endpoint}    key=none
+    Job Should Be Refused For Lack Of A Key    ${job}
+
+An Anonymous Integration Job Should Be Refused For Lack Of A Key
+    [Documentation]    An anonymous create with x-bf-async: 401 at once, or a job that ends failed with 401.
+    [Arguments]    ${route}
+    ${job}=    Create Integration Job    key=none    route=${route}
+    Job Should Be Refused For Lack Of A Key    ${job}
+
+Job Should Be Refused For Lack Of A Key
+    [Documentation]    401 with the error envelope at submit, or a job id and a job that ends failed, 401.
+    [Arguments]    ${job}
+    IF    ${job.response.status_code} == 401
+        Response Should Be An Error With Status    ${job}    401
+    ELSE
+        Submit Answer Should Have A Job Id    ${job}    2xx
+        Wait Until Job Is Terminal    ${job}
+        Job Should Have Failed With Status Code    ${job}    401
+    END
