@@ -368,8 +368,11 @@ def test_the_ordering_file_names_existing_tests_once() -> None:
     items = [line.split(" ", 1)[1] for line in lines if line.startswith(("--test ", "--suite "))]
     assert sorted(set(items)) == sorted(items), "an item appears twice"
     assert not [item for item in items if item not in names], "the ordering names tests that do not exist"
-    slow = [t.full_name for t in suite.all_tests if "slow" in t.tags]
-    assert lines[: len(slow)] == [f"--test {name}" for name in slow], "slow tests should come first"
+    # tools/schedule.py puts the longest tests first, each alone; the slow ones (TTL waits, webhook
+    # retries) are among them, so they never set the wall time from inside a group.
+    alone = lines[: next((i for i, line in enumerate(lines) if line == "{"), len(lines))]
+    slow = {f"--test {t.full_name}" for t in suite.all_tests if "slow" in t.tags}
+    assert slow <= set(alone), f"slow tests not first and alone: {sorted(slow - set(alone))}"
 
 
 def all_suite_names(suite: object) -> list[str]:
