@@ -20,7 +20,7 @@ from requests import Response
 from robot.api import logger
 from robot.api.deco import keyword
 
-from libraries import keys
+from libraries import endpoints, keys
 from libraries import webhooks as wh
 from libraries.core import Core, Job, Request, json_object, json_or_none, label, received_at, snippet
 from libraries.webhooks import Delivery, Receiver, Webhook
@@ -267,6 +267,20 @@ class WebhookKeywords(Core):
         self.check(_terminal, job)
         self._quiet(job, 0, time.monotonic())
 
+    @keyword("Wait For Notification Number")
+    def wait_for_notification_number(self, jobs: list[Job], number: int) -> tuple[Job, Delivery]:
+        """Waits until ``number`` notifications about the jobs have arrived and returns the job and the
+        notification that arrived ``number``-th (1 first), so each can be read as soon as it arrives."""
+        by_id = {str(job.id): job for job in jobs}
+        wanted = int(number)
+        what = f"notifications for {len(by_id)} jobs"
+        got: list[Delivery] = self.check(
+            self.receiver.expect, lambda d: d.job_id in by_id, wanted, self.config.poll_timeout, what
+        )
+        delivery = got[wanted - 1]
+        logger.info(f"Received {delivery.summary()}")
+        return by_id[str(delivery.job_id)], delivery
+
     @keyword("Each Job Should Get Exactly One Signed Notification")
     def each_job_should_get_exactly_one_signed_notification(self, jobs: list[Job], endpoint: Webhook) -> None:
         """Each job gets one signed notification of its own, and no second one within the quiet window."""
@@ -390,9 +404,17 @@ class WebhookKeywords(Core):
         path = self.check(wh.result_path, delivery, self.config.base_url)
         return Request("GET", path, {"headers": keys.key_headers(job.key, job.key_format)}, job.endpoint)
 
+    @keyword("Result Url Should Be The Poll Path Of")
+    def result_url_should_be_the_poll_path_of(self, delivery: Delivery, job: Job) -> None:
+        """``data.result_url`` is the job's poll path (``/v1/async/responses/{id}`` for a job created on
+        the integration route), relative or on any origin."""
+        expected = endpoints.endpoint(job.endpoint).poll_path(str(job.id))
+        self.check(wh.check_result_url_path, delivery, expected, self.config.base_url)
+        logger.info(f"result_url is the poll path {expected}")
+
     @keyword("Result Url Should Serve The Job")
     def result_url_should_serve_the_job(self, response: Response, delivery: Delivery) -> None:
-        """The ``result_url`` answered 200 with the notified job in the notified status."""
+        """The ``result_url`` answered 200 with the notified job, terminal and in the notified status."""
         if response.status_code != 200:
             raise self.fail(
                 f"{label(response)} answered {response.status_code} right after {delivery.summary()}: a"

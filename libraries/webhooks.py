@@ -432,6 +432,7 @@ COMPLETED_EVENT = "async_job.completed"
 FAILED_EVENT = "async_job.failed"
 EVENTS = (COMPLETED_EVENT, FAILED_EVENT)
 REDACTED = "<REDACTED>"
+TERMINAL_STATUSES = ("completed", "failed")
 
 
 def check_headers(delivery: Delivery, event: str) -> None:
@@ -798,8 +799,25 @@ def result_path(delivery: Delivery, base_url: str) -> str:
     return path
 
 
+def check_result_url_path(delivery: Delivery, expected: str, base_url: str) -> None:
+    """`data.result_url` is `expected`, a poll path: relative, or absolute (its path is compared)."""
+    url = delivery.data.get("result_url")
+    if not isinstance(url, str) or not url:
+        raise AssertionError(f"{delivery.summary()}: data.result_url is missing")
+    path = url[len(base_url) :] if base_url and url.startswith(base_url) else urlsplit(url).path
+    if path.split("?", 1)[0] != expected:
+        raise AssertionError(
+            f"{delivery.summary()}: result_url is {url!r}, expected the poll path {expected}"
+        )
+
+
 def check_served(served: Mapping[str, Any], delivery: Delivery, where: str) -> None:
-    """The result URL served the notified job, in the notified status."""
+    """The result URL served the notified job, terminal and in the notified status."""
+    if served.get("status") not in TERMINAL_STATUSES:
+        raise AssertionError(
+            f"{where} served job {served.get('id')!r} with status {served.get('status')!r} right after"
+            f" {delivery.summary()}: a notification goes out only once the job is completed or failed"
+        )
     if served.get("id") != delivery.job_id or served.get("status") != delivery.data.get("status"):
         raise AssertionError(
             f"{where} served job {served.get('id')!r} ({served.get('status')}),"

@@ -50,6 +50,10 @@ Unsubscribed Event Sends No Notification
 Unknown Webhook Name Is Refused At Submit
     An Unknown Webhook Name Should Be Refused At Submit
 
+Unknown Webhook Name Is Refused On The Integration Route
+    [Tags]    responses
+    An Unknown Webhook Name Should Be Refused On The Integration Route
+
 Disabled Webhook Endpoint Is Refused At Submit
     [Tags]    webhooks-api
     A Disabled Webhook Endpoint Should Be Refused At Submit
@@ -63,6 +67,10 @@ Deliveries History Lists Each Attempt With Its Outcome
 
 Concurrent Jobs Each Get Exactly One Notification
     Concurrent Jobs Should Each Get Their Own Notification
+
+Job Created On The Integration Route Sends One Signed Notification
+    [Tags]    responses
+    A Job Created On The Integration Route Should Send One Signed Notification
 
 New Endpoint Shows Its Secret Once And Redacts Header Values
     [Tags]    webhooks-api

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import pytest
 from aiohttp import web
 from robot.api import ExecutionResult
+from suite_inventory import SuiteTest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -52,8 +53,6 @@ from libraries.webhooks import (  # noqa: E402
 )
 
 SECRET = "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
-WEBHOOK_TESTS = 17
-API_TESTS = 11  # tagged webhooks-api: they need endpoints of their own
 FULL_SECRET = re.compile(rb"whsec_[A-Za-z0-9+/]{20,}")
 
 
@@ -404,6 +403,8 @@ def test_notification_checks_name_the_problem() -> None:
     wh.check_served({"id": "job-1", "status": "completed"}, note, "GET")
     with pytest.raises(AssertionError, match="not the notified job"):
         wh.check_served({"id": "job-2", "status": "completed"}, note, "GET")
+    with pytest.raises(AssertionError, match="not the notified job"):
+        wh.check_served({"id": "job-1", "status": "failed"}, note, "GET")
     with pytest.raises(AssertionError, match=r"data\.response"):
         wh.check_inlined(delivery({**THIN, "data": {**THIN["data"], "response": {}}}), JOB)
     with pytest.raises(AssertionError, match="X-A"):
@@ -414,6 +415,55 @@ def test_notification_checks_name_the_problem() -> None:
         wh.check_failed(delivery(failed), {**JOB, "status": "failed"}, 429)
     with pytest.raises(AssertionError, match="not delivered"):
         wh.check_test_answer({"delivered": True, "receiver_status_code": 500}, "POST")
+
+
+@pytest.mark.parametrize("status", ["pending", "processing", None])
+def test_a_result_url_serving_a_job_in_flight_fails(status: str | None) -> None:
+    # The notified status is not enough: what the result_url serves must be terminal too.
+    note = delivery({**THIN, "data": {**THIN["data"], "status": status}})
+    with pytest.raises(AssertionError, match="only once the job is completed or failed"):
+        wh.check_served({"id": "job-1", "status": status}, note, "GET /v1/async/chat/completions/job-1")
+
+
+def test_a_failed_job_served_as_notified_passes() -> None:
+    failed = {"event": "async_job.failed", "created_at": "x", "data": {**THIN["data"], "status": "failed"}}
+    wh.check_served({"id": "job-1", "status": "failed"}, delivery(failed), "GET")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/async/responses/job-1",
+        "http://gw/v1/async/responses/job-1",
+        "http://gw/v1/async/responses/job-1?x=1",
+        "https://public.example/v1/async/responses/job-1",
+    ],
+)
+def test_a_result_url_is_compared_by_its_path(url: str) -> None:
+    note = delivery({**THIN, "data": {**THIN["data"], "result_url": url}})
+    wh.check_result_url_path(note, "/v1/async/responses/job-1", "http://gw")
+
+
+def test_a_result_url_on_a_base_url_with_a_prefix_is_compared_after_it() -> None:
+    url = "http://gw/bifrost/v1/async/responses/job-1"
+    note = delivery({**THIN, "data": {**THIN["data"], "result_url": url}})
+    wh.check_result_url_path(note, "/v1/async/responses/job-1", "http://gw/bifrost")
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("/v1/async/chat/completions/job-1", "expected the poll path /v1/async/responses/job-1"),
+        ("/v1/async/responses/job-2", "expected the poll path"),
+        ("http://gw/v1/async/jobs/job-1", "expected the poll path"),
+        ("", "result_url is missing"),
+        (None, "result_url is missing"),
+    ],
+)
+def test_a_result_url_that_is_not_the_poll_path_fails(url: str | None, problem: str) -> None:
+    note = delivery({**THIN, "data": {**THIN["data"], "result_url": url}})
+    with pytest.raises(AssertionError, match=re.escape(problem)):
+        wh.check_result_url_path(note, "/v1/async/responses/job-1", "http://gw")
 
 
 def test_attempt_and_job_counts() -> None:
@@ -491,19 +541,29 @@ def no_secret_in(outdir: Path, console: str) -> None:
     assert not FULL_SECRET.search(console.encode())
 
 
-def test_the_webhook_suite_passes_against_the_fake(tmp_path: Path) -> None:
+def webhook_tests(suite_tests: list[SuiteTest]) -> set[str]:
+    """The names of the tests tagged webhooks (the dry run's view of the suite)."""
+    return {t.name for t in suite_tests if "webhooks" in t.tags}
+
+
+def api_tests(suite_tests: list[SuiteTest]) -> set[str]:
+    """The webhook tests tagged webhooks-api: they need endpoints of their own."""
+    return {t.name for t in suite_tests if {"webhooks", "webhooks-api"} <= t.tags}
+
+
+def test_the_webhook_suite_passes_against_the_fake(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     fake = [sys.executable, "-m", "fakegateway", "run", "--"]
     done = run([*fake, *robot_command(tmp_path)], clean_env())
     tests = statuses(tmp_path)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert len(tests) == WEBHOOK_TESTS
+    assert set(tests) == webhook_tests(suite_tests)
     assert {status for status, _ in tests.values()} == {"PASS"}, tests
     output = (tmp_path / "output.xml").read_text(encoding="utf-8")
     assert "whsec_…" in output, "secrets should show masked"
     no_secret_in(tmp_path, done.stdout + done.stderr)
 
 
-def test_with_a_declared_endpoint_the_api_tests_skip(tmp_path: Path) -> None:
+def test_with_a_declared_endpoint_the_api_tests_skip(tmp_path: Path, suite_tests: list[SuiteTest]) -> None:
     secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
     port = free_port()
     fake = [
@@ -519,7 +579,8 @@ def test_with_a_declared_endpoint_the_api_tests_skip(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-3000:]
     skipped = {name for name, (status, _) in tests.items() if status == "SKIP"}
     passed = {name for name, (status, _) in tests.items() if status == "PASS"}
-    assert len(skipped) == API_TESTS and len(passed) == WEBHOOK_TESTS - API_TESTS, tests
+    assert skipped == api_tests(suite_tests), tests
+    assert passed == webhook_tests(suite_tests) - api_tests(suite_tests), tests
     assert all("BIFROST_WEBHOOK_NAME is set" in tests[name][1] for name in skipped)
     for path in tmp_path.rglob("*"):
         assert not path.is_file() or secret.encode() not in path.read_bytes(), path
@@ -555,12 +616,12 @@ def gateway_without_webhooks() -> Iterator[str]:
 
 
 def test_without_webhook_support_every_webhook_test_skips(
-    tmp_path: Path, gateway_without_webhooks: str
+    tmp_path: Path, gateway_without_webhooks: str, suite_tests: list[SuiteTest]
 ) -> None:
     done = run(robot_command(tmp_path), clean_env(BIFROST_BASE_URL=gateway_without_webhooks))
     tests = statuses(tmp_path)
     assert done.returncode == 0, done.stdout[-3000:]
-    assert len(tests) == WEBHOOK_TESTS
+    assert set(tests) == webhook_tests(suite_tests)
     for name, (status, message) in tests.items():
         assert status == "SKIP", (name, status, message)
         assert "no webhook support: GET /api/webhooks answered 404" in message, message
