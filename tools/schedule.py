@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import math
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,8 +23,11 @@ from pathlib import Path
 
 from robot.api import ExecutionResult, ResultVisitor
 
-# Seconds a pabot item costs besides its tests: starting Robot and the suite setup.
-ITEM_OVERHEAD = 0.7
+# Seconds a pabot item costs besides its tests: starting Robot, the suite setup and teardown.
+ITEM_OVERHEAD = 1.0
+# CPU seconds a pabot item costs (Robot's start, the suite setup and teardown, the output merge),
+# as measured on 2 busy cores.
+ITEM_CPU = 1.5
 # Seconds a suite costs a process the first time it runs there (parsing, its setup).
 SUITE_COST = 0.3
 
@@ -78,29 +83,34 @@ def _new_suite_cost(group: Item, name: str) -> float:
     return 0.0 if any(_suite(other) == _suite(name) for other, _ in group.tests) else SUITE_COST
 
 
-def plan(seconds: dict[str, float], processes: int, group_target: float) -> list[Item]:
-    """Tests at least `group_target` long alone; the rest packed into groups of about that much."""
+def plan(seconds: dict[str, float], alone_from: float, groups: int) -> list[Item]:
+    """Tests of at least `alone_from` seconds alone, longest first; the rest packed (longest first,
+    into the emptiest group) into `groups` groups, longest group first."""
     ordered = sorted(seconds.items(), key=lambda pair: (-pair[1], pair[0]))
-    alone = [Item([pair]) for pair in ordered if pair[1] >= group_target]
-    rest = [pair for pair in ordered if pair[1] < group_target]
-    count = max(1, round(sum(s for _, s in rest) / group_target)) if rest else 0
-    groups = [Item() for _ in range(count)]
-    for pair in rest:  # longest first into the emptiest group, counting a suite's setup once per group
-        min(groups, key=lambda g: g.seconds + _new_suite_cost(g, pair[0])).tests.append(pair)
-    items = alone + sorted((g for g in groups if g.tests), key=lambda g: -g.seconds)
-    return items
+    alone = [Item([pair]) for pair in ordered if pair[1] >= alone_from]
+    packed = [Item() for _ in range(groups)]
+    for pair in (pair for pair in ordered if pair[1] < alone_from):
+        min(packed, key=lambda g: g.seconds + _new_suite_cost(g, pair[0])).tests.append(pair)
+    return alone + sorted((g for g in packed if g.tests), key=lambda g: -g.seconds)
 
 
 def best_plan(seconds: dict[str, float], processes: int) -> tuple[list[Item], float]:
+    """The plan pabot's queue would finish first (fewest items on a tie): either groups only, or
+    the tests of a third, half or three quarters of the longest or more alone and the rest in up
+    to two groups per process. Long waits against few processes favour running alone; the CPU of
+    starting many Robot processes on few cores favours groups."""
     longest = max(seconds.values())
-    total = sum(seconds.values())
-    shares = (longest, longest / 2, longest / 4, total / processes, total / (2 * processes))
-    candidates = {round(max(0.2, share), 2) for share in (*shares, total / (4 * processes))}
+    cores = os.cpu_count() or 1
     scored = []
-    for target in sorted(candidates):
-        items = plan(seconds, processes, target)
-        scored.append((makespan(items, processes), target, items))
-    wall, _target, items = min(scored, key=lambda row: (row[0], len(row[2])))
+    for share in (math.inf, 0.75, 0.5, 0.33):
+        for groups in range(1, 2 * processes + 1):
+            items = plan(seconds, share * longest, groups)
+            # Starting Robot is CPU work: on few cores, many items cost more than their waits save.
+            wall = max(makespan(items, processes), len(items) * ITEM_CPU / cores)
+            # On a tie: fewer items, then the long tests alone (a group ends no sooner than its
+            # longest test, and that one starts only when the group does).
+            scored.append((round(wall, 1), len(items), math.isinf(share), items))
+    wall, _count, _grouped, items = min(scored, key=lambda row: row[:3])
     return items, wall
 
 
