@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,9 +18,9 @@ from typing import Any, TypeVar
 
 from requests import Response
 
-from libraries import envelope
-from libraries.core import json_or_none, label, snippet
+from libraries.core import GatewayError, answered, json_object, json_or_none, label, snippet
 from libraries.endpoints import endpoint
+from libraries.envelope import TERMINAL, poll_problem
 from libraries.polling import delays
 
 T = TypeVar("T")
@@ -47,7 +48,7 @@ class BatchJob:
 
     @property
     def terminal(self) -> bool:
-        return self.body.get("status") in envelope.TERMINAL
+        return self.body.get("status") in TERMINAL
 
 
 @dataclass
@@ -55,10 +56,9 @@ class Batch:
     jobs: list[BatchJob] = field(default_factory=list)
 
     def __repr__(self) -> str:
-        per_endpoint: dict[str, int] = {}
-        for job in self.jobs:
-            per_endpoint[job.endpoint] = per_endpoint.get(job.endpoint, 0) + 1
-        spread = ", ".join(f"{name} ×{count}" for name, count in per_endpoint.items())
+        spread = ", ".join(
+            f"{name} ×{count}" for name, count in Counter(j.endpoint for j in self.jobs).items()
+        )
         return f"<{len(self.jobs)} jobs: {spread}>"
 
     __str__ = __repr__
@@ -85,6 +85,21 @@ def all_at_once(calls: Sequence[Callable[[], T]], workers: int) -> list[T | Base
         return [future.exception() or future.result() for future in futures]
 
 
+def submit_problems(jobs: Sequence[BatchJob]) -> list[str]:
+    """Takes each job's id from its submit answer; returns every submit that did not answer 202 with a
+    job id, and every id given to more than one job."""
+    problems: list[str] = []
+    for job in jobs:
+        body = json_or_none(job.submit) if isinstance(job.submit, Response) else None
+        job.job_id = body.get("id") if isinstance(body, dict) and isinstance(body.get("id"), str) else None
+        if isinstance(job.submit, BaseException):
+            problems.append(str(job.submit))
+        elif job.submit.status_code != 202 or job.job_id is None:
+            problems.append(f"{answered(job.submit)}, expected 202 with a job id: {snippet(job.submit)}")
+    counts = Counter(job.job_id for job in jobs if job.job_id)
+    return problems + [f"job id {job_id} was given to {n} jobs" for job_id, n in counts.items() if n > 1]
+
+
 def poll_until_terminal(
     jobs: Sequence[BatchJob],
     poll: Callable[[BatchJob], Response],
@@ -98,7 +113,7 @@ def poll_until_terminal(
     """Polls every unfinished job in rounds, all of a round at once, until all are terminal.
 
     Returns the problems seen (an in-flight poll not answering 202, an unusable answer, time
-    running out), one line each; an empty list means every job ended within `timeout`.
+    running out), one line each; a job with a problem is polled no more.
     """
     problems: list[str] = []
     deadline = clock() + timeout
@@ -109,21 +124,10 @@ def poll_until_terminal(
         answers = all_at_once([partial(poll, job) for job in waiting], workers)
         still: list[BatchJob] = []
         for job, exchange in zip(waiting, answers, strict=True):
-            job.polls += 1
-            if isinstance(exchange, BaseException):
-                problems.append(str(exchange))
-                continue
-            job.last = exchange
-            if not isinstance(json_or_none(exchange), dict):
-                problems.append(f"{label(exchange)} → {exchange.status_code}: {snippet(exchange)}")
-                continue
-            status = job.body.get("status")
-            if status in envelope.TERMINAL:
-                continue
-            if status not in envelope.IN_FLIGHT or exchange.status_code != 202:
-                problems.append(f"{label(exchange)} answered {exchange.status_code} with status {status!r}")
-                continue
-            still.append(job)
+            if problem := _recorded_problem(job, exchange):
+                problems.append(problem)
+            elif not job.terminal:
+                still.append(job)
         waiting = still
         if waiting and clock() >= deadline:
             problems += [
@@ -134,17 +138,37 @@ def poll_until_terminal(
 
 
 def own_job_problem(job: BatchJob, exchange: Response | BaseException) -> str | None:
-    """Why a poll of `job` did not return that job (another id or request id), or None."""
-    if isinstance(exchange, BaseException):
-        return str(exchange)
-    body = json_or_none(exchange)
-    if not isinstance(body, dict):
-        return f"{label(exchange)} answered {exchange.status_code} with {snippet(exchange)}"
+    """Why a poll of `job` did not return that job, finished (another id, not 200 and terminal), or None."""
+    body = _read(exchange)
+    if isinstance(body, str) or not isinstance(exchange, Response):
+        return str(body)
     # The id is the job's identity. request_id is not compared: whether a poll answers with the
     # submit's request id or its own is not confirmed for every Bifrost build.
     if body.get("id") != job.job_id:
         return f"{label(exchange)} returned job {body.get('id')!r} instead of {job.job_id!r}"
-    if body.get("status") not in envelope.TERMINAL or exchange.status_code != 200:
-        status = body.get("status")
-        return f"{label(exchange)} answered {exchange.status_code} with status {status!r} for a finished job"
+    if body.get("status") not in TERMINAL or exchange.status_code != 200:
+        return f"{answered(exchange)} with status {body.get('status')!r} for a finished job"
     return None
+
+
+def _recorded_problem(job: BatchJob, exchange: Response | BaseException) -> str | None:
+    """Records one poll of a batch job and says what was wrong with it: the request's error, an unusable
+    answer, or an in-flight answer other than 202 (a finished job's answer is judged by its own check)."""
+    job.polls += 1
+    if isinstance(exchange, BaseException):
+        return str(exchange)
+    job.last = exchange
+    body = _read(exchange)
+    if isinstance(body, str):
+        return body
+    return None if body.get("status") in TERMINAL else poll_problem(exchange, body)
+
+
+def _read(exchange: Response | BaseException) -> dict[str, Any] | str:
+    """The answer's JSON object, or what went wrong instead (the request's error, an unusable answer)."""
+    if isinstance(exchange, BaseException):
+        return str(exchange)
+    try:
+        return json_object(exchange)
+    except GatewayError as err:
+        return str(err)

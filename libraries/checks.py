@@ -15,7 +15,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from libraries import endpoints, envelope, observation, shapes
-from libraries.core import Core, Job, content_type, json_object, json_or_none, label, snippet
+from libraries.core import Core, Job, content_type, is_json, json_object, json_or_none, label, short, snippet
 from libraries.observation import Observation
 
 
@@ -61,7 +61,7 @@ class CheckKeywords(Core):
         """The status is one of ``expected``, the body is an error envelope, and it names no job."""
         self.response_should_be_an_error_with_status(response, *expected)
         body = json_object(_answer(response))
-        if body.get("id") or body.get("status") in envelope.STATUSES:
+        if body.get("id") or body.get("status") in envelope.RANK:
             raise self.fail(
                 f"{label(_answer(response))} refused the submit but answered a job envelope: {body}"
             )
@@ -84,7 +84,7 @@ class CheckKeywords(Core):
             )
 
     def _json_content_type(self, answer: requests.Response) -> None:
-        if not observation.is_json_content_type(content_type(answer)):
+        if not is_json(content_type(answer)):
             raise self.fail(
                 f"{label(answer)} answered {answer.status_code} with Content-Type"
                 f" {content_type(answer)!r} instead of application/json"
@@ -160,17 +160,8 @@ class CheckKeywords(Core):
                 f"{label(response)} answered {response.status_code} with the envelope of job"
                 f" {body.get('id')!r}, not {job_id!r}: {snippet(response, 200)}"
             )
-        wanted = envelope.expected_poll_status(body)
-        if wanted is None:
-            raise self.fail(
-                f"{label(response)} answered {response.status_code} without a job status:"
-                f" {snippet(response, 200)}"
-            )
-        if response.status_code != wanted:
-            raise self.fail(
-                f"{label(response)} answered {response.status_code} for a {body.get('status')} job,"
-                f" expected {wanted}"
-            )
+        if problem := envelope.poll_problem(response, body):
+            raise self.fail(problem)
 
     # ------------------------------------------------------------------ finished jobs
     def _terminal(self, job: Job) -> tuple[requests.Response, dict[str, Any]]:
@@ -253,12 +244,10 @@ class CheckKeywords(Core):
             raise self.fail(f"{where} answered {last.status_code} for a failed job, expected 200")
         self.check(self._failing_status_should_match, result.get("status_code"), f"{where}: status_code")
         if envelope.error_message(result.get("error")) is None:
-            raise self.fail(
-                f"{where}: a failed job's error should carry a message: {envelope.describe(result)}"
-            )
+            raise self.fail(f"{where}: a failed job's error should carry a message: {short(result)}")
         self.check(envelope.check_terminal_envelope, result, job.id, where)
         if not envelope.is_absent(result, "result"):
-            raise self.fail(f"{where}: a failed job should have no result: {envelope.describe(result)}")
+            raise self.fail(f"{where}: a failed job should have no result: {short(result)}")
 
     def _failing_status_should_match(self, code: object, what: str) -> None:
         wanted = self.config.failing_status
@@ -361,7 +350,7 @@ class CheckKeywords(Core):
         if result.get("status") != "completed":
             raise self.fail(
                 f"{label(last)}: the job ended {result.get('status')!r} (status_code"
-                f" {result.get('status_code')!r}), expected completed: {envelope.describe(result)}"
+                f" {result.get('status_code')!r}), expected completed: {short(result)}"
             )
 
     @keyword("Job Should Have Failed With Status Code")
@@ -374,7 +363,7 @@ class CheckKeywords(Core):
                 f" {result.get('status_code')!r}, expected failed with {status_code}"
             )
         if result.get("error") is None:
-            raise self.fail(f"{label(last)}: a failed job should carry an error: {envelope.describe(result)}")
+            raise self.fail(f"{label(last)}: a failed job should carry an error: {short(result)}")
 
     @keyword("Request Ids Should Be Distinct")
     def request_ids_should_be_distinct(self, *jobs: Job) -> None:
@@ -423,7 +412,7 @@ class CheckKeywords(Core):
             raise self.fail(
                 f"{label(response)} answered a completed job with object {body.get('object')!r}, status"
                 f" {body.get('status')!r} and output {output!r}; expected a completed Responses object:"
-                f" {envelope.describe(body)}"
+                f" {short(body)}"
             )
 
     @keyword("Retrieved Job Should Be A Completed Messages Object")
@@ -437,10 +426,10 @@ class CheckKeywords(Core):
         if body.get("type") != "message" or body.get("role") != "assistant" or not isinstance(content, list):
             raise self.fail(
                 f"{label(response)} answered a completed job with type {body.get('type')!r} and role"
-                f" {body.get('role')!r}; expected an Anthropic Message: {envelope.describe(body)}"
+                f" {body.get('role')!r}; expected an Anthropic Message: {short(body)}"
             )
         if not content:
-            raise self.fail(f"{label(response)}: the Message's content is empty: {envelope.describe(body)}")
+            raise self.fail(f"{label(response)}: the Message's content is empty: {short(body)}")
 
     @keyword("Retrieved Job Should Not Be OpenAI-Shaped")
     def retrieved_job_should_not_be_openai_shaped(self, response: requests.Response) -> None:
@@ -450,7 +439,7 @@ class CheckKeywords(Core):
         if openai:
             raise self.fail(
                 f"{label(response)} answered on the Anthropic route with {' and '.join(openai)}, the OpenAI"
-                f" Responses shape: {envelope.describe(body)}"
+                f" Responses shape: {short(body)}"
             )
 
     @keyword("Retrieved Job Should Be An Anthropic Error")
@@ -463,5 +452,5 @@ class CheckKeywords(Core):
         if body.get("type") != "error" or not isinstance(message, str) or not message:
             raise self.fail(
                 f"{label(response)} answered {response.status_code} without an Anthropic error (type error,"
-                f" error.message): {envelope.describe(body)}"
+                f" error.message): {short(body)}"
             )

@@ -114,8 +114,25 @@ def snippet(response: requests.Response, limit: int = 120) -> str:
     return repr(text[:limit] + ("…" if len(text) > limit else ""))
 
 
+def answered(response: requests.Response) -> str:
+    """How a failure message names an answer: the request, then the status it got."""
+    return f"{label(response)} answered {response.status_code}"
+
+
+def short(value: Any, limit: int = 300) -> str:
+    """A value (a body, an envelope, a field) for a failure message, cut at `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def content_type(response: requests.Response) -> str:
     return str(response.headers.get("Content-Type", ""))
+
+
+def is_json(kind: str) -> bool:
+    """Whether a Content-Type is JSON: application/json or any +json type, whatever its parameters."""
+    value = kind.split(";", 1)[0].strip().lower()
+    return value == "application/json" or value.endswith("+json")
 
 
 def json_or_none(response: requests.Response) -> Any:
@@ -143,9 +160,7 @@ def json_object(response: requests.Response) -> dict[str, Any]:
         problem = f"{content_type(response) or 'HTML'} instead of JSON"
     else:
         problem = "a body that is not valid JSON"
-    raise GatewayError(
-        f"{label(response)} answered {response.status_code} with {problem}: {snippet(response)}"
-    )
+    raise GatewayError(f"{answered(response)} with {problem}: {snippet(response)}")
 
 
 def describe_error(err: Exception, timeout: float) -> str:

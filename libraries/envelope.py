@@ -1,4 +1,4 @@
-"""Job envelope checks: id shape, RFC 3339 times, freshness, terminal fields, TTL.
+"""The job envelope: statuses, and checks of the id, RFC 3339 times, freshness, terminal fields, TTL.
 
 Each check raises AssertionError with one line that says what was expected and what came back.
 """
@@ -10,32 +10,43 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-TERMINAL = ("completed", "failed")
+from requests import Response
+
+from libraries.core import answered, short
+
 IN_FLIGHT = ("pending", "processing")
-STATUSES = IN_FLIGHT + TERMINAL
+TERMINAL = ("completed", "failed")
+# How far along each status is: a job never goes back, and both terminal statuses are final.
+RANK = {"pending": 0, "processing": 1, "completed": 2, "failed": 2}
 FRESHNESS = 30.0  # seconds between created_at and the client clock, as upstream
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _RFC3339 = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
-def is_uuid_shaped(value: object) -> bool:
-    return isinstance(value, str) and bool(_UUID.match(value))
+def poll_problem(response: Response, body: Mapping[str, Any]) -> str | None:
+    """What is wrong with a poll answer for the job's state: 202 while in flight, 200 once finished."""
+    status = body.get("status")
+    if status not in RANK:
+        return f"{answered(response)} with {'no job status' if status is None else f'status {status!r}'}"
+    wanted = 202 if status in IN_FLIGHT else 200
+    return (
+        None
+        if response.status_code == wanted
+        else f"{answered(response)} for a {status} job, expected {wanted}"
+    )
 
 
 def parse_time(value: object, name: str = "timestamp") -> datetime:
     """An RFC 3339 time with any offset and any fractional precision, as an aware datetime."""
-    if not isinstance(value, str):
-        raise AssertionError(f"{name} should be an RFC 3339 time string, got {value!r}")
-    match = _RFC3339.match(value.strip())
+    match = _RFC3339.match(value.strip()) if isinstance(value, str) else None
     if match is None:
         raise AssertionError(f"{name} should be an RFC 3339 time, got {value!r}")
     day, clock, fraction, offset = match.groups()
     # Go writes nanoseconds; Python keeps microseconds.
     micro = (fraction or ".0")[1:7].ljust(6, "0")
-    zone = "+00:00" if offset in ("Z", "z") else offset
     try:
-        return datetime.fromisoformat(f"{day}T{clock}.{micro}{zone}")
+        return datetime.fromisoformat(f"{day}T{clock}.{micro}{'+00:00' if offset in 'Zz' else offset}")
     except ValueError:
         raise AssertionError(f"{name} should be a valid RFC 3339 time, got {value!r}") from None
 
@@ -44,58 +55,45 @@ def is_absent(envelope: Mapping[str, Any], name: str) -> bool:
     return envelope.get(name) in (None, "")
 
 
-def describe(envelope: Mapping[str, Any], limit: int = 300) -> str:
-    text = repr(dict(envelope))
-    return text if len(text) <= limit else text[:limit] + "…"
+def _times(envelope: Mapping[str, Any], where: str, why: str) -> tuple[datetime, datetime]:
+    """completed_at and expires_at, which a finished job must have."""
+    missing = [name for name in ("completed_at", "expires_at") if is_absent(envelope, name)]
+    if missing:
+        raise AssertionError(f"{where}: {why} {' and '.join(missing)}: {short(envelope)}")
+    return parse_time(envelope["completed_at"], "completed_at"), parse_time(
+        envelope["expires_at"], "expires_at"
+    )
 
 
-def check_job_id(envelope: Mapping[str, Any], where: str) -> str:
+def check_job_id(envelope: Mapping[str, Any], where: str) -> None:
     job_id = envelope.get("id")
     if not isinstance(job_id, str) or not job_id:
-        raise AssertionError(f"{where}: the envelope has no job id: {describe(envelope)}")
-    if not is_uuid_shaped(job_id):
+        raise AssertionError(f"{where}: the envelope has no job id: {short(envelope)}")
+    if not _UUID.match(job_id):
         raise AssertionError(f"{where}: job id {job_id!r} is not UUID-shaped (8-4-4-4-12 hex)")
-    return job_id
 
 
 def check_pending_envelope(envelope: Mapping[str, Any], where: str, now: datetime | None = None) -> None:
-    """The submit envelope: UUID id, pending, fresh created_at, no terminal fields yet."""
+    """The submit envelope: UUID id, pending, created_at within 30 s of the client clock, no end times."""
     check_job_id(envelope, where)
-    status = envelope.get("status")
-    if status != "pending":
-        raise AssertionError(f"{where}: status should be 'pending' on submit, got {status!r}")
-    check_fresh(envelope, where, now)
+    if envelope.get("status") != "pending":
+        raise AssertionError(f"{where}: status should be 'pending' on submit, got {envelope.get('status')!r}")
+    if is_absent(envelope, "created_at"):
+        raise AssertionError(f"{where}: created_at is missing: {short(envelope)}")
+    skew = ((now or datetime.now(UTC)) - parse_time(envelope["created_at"], "created_at")).total_seconds()
+    if abs(skew) > FRESHNESS:
+        raise AssertionError(
+            f"{where}: created_at {envelope['created_at']} is {abs(skew):.0f} s"
+            f" {'old' if skew > 0 else 'in the future'} by the client clock (allowed: {FRESHNESS:.0f} s)"
+        )
     present = [name for name in ("completed_at", "expires_at") if not is_absent(envelope, name)]
     if present:
         raise AssertionError(
-            f"{where}: {' and '.join(present)} should be absent until the job ends: {describe(envelope)}"
+            f"{where}: {' and '.join(present)} should be absent until the job ends: {short(envelope)}"
         )
 
 
-def check_fresh(envelope: Mapping[str, Any], where: str, now: datetime | None = None) -> None:
-    if is_absent(envelope, "created_at"):
-        raise AssertionError(f"{where}: created_at is missing: {describe(envelope)}")
-    created = parse_time(envelope["created_at"], "created_at")
-    current = now or datetime.now(UTC)
-    skew = (current - created).total_seconds()
-    if abs(skew) > FRESHNESS:
-        direction = "old" if skew > 0 else "in the future"
-        raise AssertionError(
-            f"{where}: created_at {envelope['created_at']} is {abs(skew):.0f} s {direction} by the"
-            f" client clock (allowed: {FRESHNESS:.0f} s)"
-        )
-
-
-def expected_poll_status(envelope: Mapping[str, Any]) -> int | None:
-    status = envelope.get("status")
-    if status in IN_FLIGHT:
-        return 202
-    if status in TERMINAL:
-        return 200
-    return None
-
-
-def check_terminal_envelope(envelope: Mapping[str, Any], job_id: str, where: str) -> None:
+def check_terminal_envelope(envelope: Mapping[str, Any], job_id: str | None, where: str) -> None:
     """A finished job: same id, completed_at < expires_at, and a result or an error."""
     status = envelope.get("status")
     if status not in TERMINAL:
@@ -104,61 +102,35 @@ def check_terminal_envelope(envelope: Mapping[str, Any], job_id: str, where: str
         raise AssertionError(
             f"{where}: envelope id {envelope.get('id')!r} differs from the job id {job_id!r}"
         )
-    missing = [name for name in ("completed_at", "expires_at") if is_absent(envelope, name)]
-    if missing:
-        raise AssertionError(
-            f"{where}: a {status} job should have {' and '.join(missing)}: {describe(envelope)}"
-        )
-    completed = parse_time(envelope["completed_at"], "completed_at")
-    expires = parse_time(envelope["expires_at"], "expires_at")
+    completed, expires = _times(envelope, where, f"a {status} job should have")
     if expires <= completed:
         raise AssertionError(
             f"{where}: expires_at {envelope['expires_at']} should be after"
             f" completed_at {envelope['completed_at']}"
         )
-    if status == "completed":
-        result = envelope.get("result")
-        if result in (None, {}, [], ""):
-            raise AssertionError(f"{where}: a completed job should carry a non-empty result, got {result!r}")
-    else:
-        if envelope.get("error") is None:
-            raise AssertionError(f"{where}: a failed job should carry an error: {describe(envelope)}")
-        code = envelope.get("status_code")
-        if not code:
-            raise AssertionError(f"{where}: a failed job should have a non-zero status_code, got {code!r}")
-
-
-def ttl_seconds(envelope: Mapping[str, Any], where: str) -> float:
-    missing = [name for name in ("completed_at", "expires_at") if is_absent(envelope, name)]
-    if missing:
-        raise AssertionError(f"{where}: cannot measure the TTL without {' and '.join(missing)}")
-    completed = parse_time(envelope["completed_at"], "completed_at")
-    expires = parse_time(envelope["expires_at"], "expires_at")
-    return (expires - completed).total_seconds()
+    if status == "completed" and envelope.get("result") in (None, {}, [], ""):
+        raise AssertionError(
+            f"{where}: a completed job should carry a non-empty result, got {envelope.get('result')!r}"
+        )
+    if status == "failed" and envelope.get("error") is None:
+        raise AssertionError(f"{where}: a failed job should carry an error: {short(envelope)}")
+    if status == "failed" and not envelope.get("status_code"):
+        raise AssertionError(
+            f"{where}: a failed job should have a non-zero status_code, got {envelope.get('status_code')!r}"
+        )
 
 
 def check_ttl(envelope: Mapping[str, Any], expected: Iterable[int], tolerance: float, where: str) -> float:
     """expires_at − completed_at within `tolerance` of any of the `expected` values."""
+    completed, expires = _times(envelope, where, "cannot measure the TTL without")
+    ttl = (expires - completed).total_seconds()
     wanted = sorted(set(expected))
-    ttl = ttl_seconds(envelope, where)
     if not any(abs(ttl - value) <= tolerance for value in wanted):
         choices = " or ".join(f"{value} s" for value in wanted)
         raise AssertionError(
             f"{where}: TTL (expires_at − completed_at) is {ttl:g} s, expected {choices} ± {tolerance:g} s"
         )
     return ttl
-
-
-def check_error_envelope(body: Any, where: str) -> None:
-    """Bifrost's error envelope: a JSON object with a non-empty error.message."""
-    if not isinstance(body, dict):
-        raise AssertionError(f"{where}: the error body should be Bifrost's JSON error envelope, got {body!r}")
-    error = body.get("error")
-    message = error.get("message") if isinstance(error, dict) else None
-    if not isinstance(message, str) or not message.strip():
-        raise AssertionError(
-            f"{where}: the error envelope should carry a non-empty error.message: {describe(body)}"
-        )
 
 
 def error_message(error: Any) -> str | None:
@@ -170,3 +142,12 @@ def error_message(error: Any) -> str | None:
         if isinstance(message, str) and message.strip():
             return message
     return None
+
+
+def check_error_envelope(body: Any, where: str) -> None:
+    """Bifrost's error envelope: a JSON object with a non-empty error.message."""
+    if not isinstance(body, dict) or error_message({"error": body.get("error")}) is None:
+        raise AssertionError(
+            f"{where}: the body should be Bifrost's error envelope with a non-empty error.message,"
+            f" got {short(body)}"
+        )

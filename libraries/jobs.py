@@ -363,21 +363,7 @@ class JobKeywords(Core):
         )
         elapsed = time.monotonic() - started
         jobs = batch.Batch([batch.BatchJob(n, r, a) for n, r, a in zip(names, ids, answers, strict=True)])
-        problems: list[str] = []
-        counts: dict[str, int] = {}
-        for job in jobs.jobs:
-            answer = job.submit
-            body = json_or_none(answer) if isinstance(answer, requests.Response) else None
-            job.job_id = (
-                body.get("id") if isinstance(body, dict) and isinstance(body.get("id"), str) else None
-            )
-            if isinstance(answer, BaseException):
-                problems.append(str(answer))
-            elif answer.status_code != 202 or job.job_id is None:
-                problems.append(f"{label(answer)} → {answer.status_code}: {snippet(answer)}")
-            if job.job_id:
-                counts[job.job_id] = counts.get(job.job_id, 0) + 1
-        problems += [f"job id {job_id} was given to {n} jobs" for job_id, n in counts.items() if n > 1]
+        problems = batch.submit_problems(jobs.jobs)
         self.timings += [
             (job.endpoint, "submit", job.submit.elapsed.total_seconds())
             for job in jobs.jobs
@@ -391,9 +377,8 @@ class JobKeywords(Core):
         return jobs
 
     def _batch_poll(self, key: str, job: batch.BatchJob) -> requests.Response:
-        path = endpoints.endpoint(job.endpoint).poll_path(str(job.job_id))
         headers = keys.key_headers(self.role(key))
-        return self.send("GET", path, f"poll of job {job.job_id}", headers=headers)
+        return self.send("GET", job.poll_path, f"poll of job {job.job_id}", headers=headers)
 
     @keyword("Wait Until Every Job Is Terminal")
     def wait_until_every_job_is_terminal(self, jobs: batch.Batch, key: str = "default") -> None:

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from requests import Response
 
-from libraries.core import GatewayError, json_object, label, received_at, snippet
-from libraries.envelope import IN_FLIGHT, TERMINAL, parse_time
+from libraries.core import GatewayError, json_object, received_at
+from libraries.envelope import TERMINAL, parse_time, poll_problem
 
 FIRST_POLL = 0.05  # a fast gateway finishes most jobs within this
 FLOOR = 0.02  # never poll faster than this, whatever the configured interval
 # With an expected duration (the shortest earlier job of the same endpoint and model), the first
 # poll comes at this share of it.
 EXPECTED_SHARE = 0.85
+
+
+def collapse(statuses: Iterable[str]) -> list[str]:
+    """Statuses in the order seen, each run of repeats once: `pending → processing → completed`."""
+    steps: list[str] = []
+    for status in statuses:
+        if not steps or steps[-1] != status:
+            steps.append(status)
+    return steps
 
 
 @dataclass
@@ -31,16 +40,10 @@ class Journey:
     overshoot: float | None = None
 
     def statuses(self) -> list[str]:
-        collapsed: list[str] = []
-        for _, status in self.polls:
-            if not collapsed or collapsed[-1] != status:
-                collapsed.append(status)
-        return collapsed
+        return collapse(status for _, status in self.polls)
 
-    def line(self, start_status: str = "pending") -> str:
-        steps = self.statuses()
-        if not steps or steps[0] != start_status:
-            steps.insert(0, start_status)
+    def line(self) -> str:
+        steps = collapse(["pending", *self.statuses()])
         count = len(self.polls)
         seen = f", seen {self.overshoot:.2f} s after completed_at" if self.overshoot is not None else ""
         return (
@@ -56,8 +59,7 @@ def delays(interval: float, first: float = FIRST_POLL, floor: float = FLOOR) -> 
 
     def next_delay() -> float:
         nonlocal current
-        value = current
-        current = min(current * 2, ceiling)
+        value, current = current, min(current * 2, ceiling)
         return value
 
     return next_delay
@@ -70,15 +72,13 @@ def wait_until_terminal(
     timeout: float,
     interval: float,
     started: float | None = None,
+    expected: float | None = None,
+    judge: bool = True,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
-    on_poll: Callable[[Response], None] | None = None,
-    expected: float | None = None,
 ) -> tuple[dict[str, Any], Response, Journey]:
-    """Poll until completed/failed; fail at once on anything a correct gateway never sends.
-
-    A non-terminal poll must answer 202 (as upstream requires); a terminal envelope is returned
-    whatever its HTTP status, which the caller asserts.
+    """Poll until completed/failed; with `judge`, fail at once on an in-flight answer other than 202 or
+    an unknown status. A terminal envelope is returned whatever its HTTP status, which the caller asserts.
     """
     begin = clock() if started is None else started
     journey = Journey(started=begin)
@@ -92,8 +92,6 @@ def wait_until_terminal(
         first = None
         sleep(max(0.0, min(wait, deadline - clock())))
         exchange = poll()
-        if on_poll is not None:
-            on_poll(exchange)
         envelope = json_object(exchange)
         status = envelope.get("status")
         journey.polls.append((exchange.status_code, str(status)))
@@ -101,18 +99,8 @@ def wait_until_terminal(
         if status in TERMINAL:
             journey.overshoot = _overshoot(envelope, exchange)
             return envelope, exchange, journey
-        if status not in IN_FLIGHT:
-            what = f"status {status!r}" if status is not None else "no job status"
-            raise GatewayError(
-                f"while waiting for {job}: {label(exchange)} answered {exchange.status_code} with {what}:"
-                f" {snippet(exchange)}"
-            )
-        if exchange.status_code != 202:
-            raise GatewayError(
-                f"while waiting for {job}: {label(exchange)} answered {exchange.status_code}"
-                f" for a {status} job"
-                " (a job still in flight must answer 202)"
-            )
+        if judge and (problem := poll_problem(exchange, envelope)):
+            raise GatewayError(f"while waiting for {job}: {problem}")
         if clock() >= deadline:
             raise GatewayError(
                 f"{job} not terminal after {timeout:g} s (BIFROST_POLL_TIMEOUT): {journey.line()}"
@@ -122,7 +110,6 @@ def wait_until_terminal(
 def _overshoot(envelope: dict[str, Any], response: Response) -> float | None:
     wall = getattr(response, "received_wall", None)
     try:
-        completed = parse_time(envelope.get("completed_at"), "completed_at")
+        return None if wall is None else float(wall) - parse_time(envelope.get("completed_at")).timestamp()
     except AssertionError:
         return None
-    return None if wall is None else float(wall) - completed.timestamp()

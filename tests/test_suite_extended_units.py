@@ -14,7 +14,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from libraries import batch, endpoints, envelope, keys, observation, shapes  # noqa: E402
+from libraries import batch, core, endpoints, envelope, keys, observation, shapes  # noqa: E402
 from libraries.core import GatewayError  # noqa: E402
 from libraries.masking import Masker, secrets_from_environment  # noqa: E402
 from variables import ENDPOINT_NAMES, load_config  # noqa: E402
@@ -163,7 +163,11 @@ def test_a_clean_journey_keeps_every_invariant() -> None:
 @pytest.mark.parametrize(
     ("polls", "check", "message"),
     [
-        ([answer(200, job("pending")), answer(200, completed())], observation.check_in_flight, "answer 202"),
+        (
+            [answer(200, job("pending")), answer(200, completed())],
+            observation.check_in_flight,
+            r"^poll 1 of 2: GET \S+ answered 200 for a pending job, expected 202$",
+        ),
         (
             [answer(202, job("processing", status_code=200)), answer(200, completed())],
             observation.check_in_flight,
@@ -233,7 +237,9 @@ def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
     def sleep(seconds: float) -> None:
         now[0] += max(seconds, 0.1)
 
-    with pytest.raises(GatewayError, match="not terminal after 1 s: processing"):
+    with pytest.raises(
+        GatewayError, match=r"not terminal after 1 s \(BIFROST_POLL_TIMEOUT\): pending → processing"
+    ):
         observation.observe(
             lambda: answer(202, job("processing")),
             JOB,
@@ -251,7 +257,7 @@ def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
         (
             [answer(202, job("queued")), answer(200, completed())],
             observation.check_status_order,
-            r"^poll 1 of 2 \(GET /v1/async/chat/completions/\S+ → 202\): unknown job status 'queued'$",
+            r"^poll 1 of 2 \(GET /v1/async/chat/completions/\S+ answered 202\): unknown job status 'queued'$",
         ),
         (
             [answer(200, completed(created_at="2026-01-01T00:00:02Z"))],
@@ -272,7 +278,8 @@ def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
         (
             [answer(200, completed()), answer(500, completed())],
             observation.check_terminal_repeats,
-            r"^poll 2 of 2 .*→ 500\): differs from the first poll after the job ended \(HTTP 200 → 500;"
+            r"^poll 2 of 2 .* answered 500\): differs from the first poll after the job ended"
+            r" \(HTTP 200 → 500;"
             r" fields changed: none\)$",
         ),
         (
@@ -311,7 +318,7 @@ def test_the_submit_answer_needs_a_json_content_type_too() -> None:
     ],
 )
 def test_json_content_types(kind: str, is_json: bool) -> None:
-    assert observation.is_json_content_type(kind) is is_json
+    assert core.is_json(kind) is is_json
 
 
 def test_a_job_never_seen_terminal_has_no_terminal_polls() -> None:
@@ -403,7 +410,7 @@ def test_batch_polling_reports_wrong_in_flight_answers_and_timeouts() -> None:
         clock=lambda: now[0],
         sleep=sleep,
     )
-    assert any("answered 200 with status 'processing'" in p for p in problems)
+    assert any("answered 200 for a processing job, expected 202" in p for p in problems)
     assert any("not terminal after 2 s" in p for p in problems)
 
 
@@ -413,9 +420,12 @@ def test_own_job_problems_for_unusable_answers_and_errors() -> None:
         "GET /x → connection refused"
     )
     html = batch.own_job_problem(own, raw_answer(502, b"<html>\n bad gateway</html>", "text/html"))
-    assert html == f"GET /v1/async/chat/completions/{JOB} answered 502 with '<html> bad gateway</html>'"
+    assert html == (
+        f"GET /v1/async/chat/completions/{JOB} answered 502 with text/html instead of JSON:"
+        " '<html> bad gateway</html>'"
+    )
     listed = batch.own_job_problem(own, raw_answer(200, b"[]"))
-    assert listed is not None and listed.endswith("answered 200 with '[]'")
+    assert listed is not None and listed.endswith("answered 200 with JSON list instead of an object: '[]'")
     # A finished job answers 200: a terminal envelope with another HTTP status is not its own answer.
     wrong_status = batch.own_job_problem(own, answer(202, completed()))
     assert wrong_status == (
@@ -490,7 +500,8 @@ def test_batch_polling_reports_errors_and_unusable_answers_and_stops_polling_tho
     problems = batch.poll_until_terminal(jobs, poll, timeout=5, interval=0.5, workers=3, sleep=lambda _: None)
     assert problems == [
         "GET /v1/async/chat/completions/job-0 → connection refused",
-        f"GET /v1/async/chat/completions/{JOB} → 502: '<html>bad gateway</html>'",
+        f"GET /v1/async/chat/completions/{JOB} answered 502 with text/html instead of JSON:"
+        " '<html>bad gateway</html>'",
     ]
     assert [one.polls for one in jobs] == [1, 1, 1]
 
