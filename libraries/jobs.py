@@ -164,12 +164,13 @@ class JobKeywords(Core):
         """
         path, default_model = self._route(route)
         chosen = model or default_model
+        body: dict[str, Any] | None
         if route == "anthropic":
             body = endpoints.anthropic_body(chosen, stream)
         elif route == "openai-chat":
-            body = endpoints.chat_body(chosen)
+            body = endpoints.payload("chat-completions", "default", self.config, chosen).json
         else:
-            body = endpoints.integration_body(chosen, stream)
+            body = endpoints.payload("responses", "stream" if stream else "default", self.config, chosen).json
         extra: dict[str, Any] = {"x-bf-async": "true", **({TTL_HEADER: str(ttl)} if ttl is not None else {})}
         arguments = {"json": body, "headers": self._headers(key, "x-bf-vk", {**extra, **(headers or {})})}
         return Request("POST", path, arguments, "responses", self.role(key), route=route, model=chosen)
