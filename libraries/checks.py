@@ -203,10 +203,7 @@ class CheckKeywords(Core):
     @keyword("Result Should Hold A Non-Empty List")
     def result_should_hold_a_non_empty_list(self, job: Job, field: str) -> None:
         """``result.<field>`` is a non-empty JSON array; skips (as upstream) unless the job completed."""
-        body = self._completed(job).get("result")
-        value = body.get(field) if isinstance(body, dict) else None
-        if not isinstance(value, list) or not value:
-            raise self.fail(f"job {job.id}: result.{field} should be a non-empty array, got {value!r}")
+        self.check(shapes.non_empty_list, self._completed(job).get("result"), field, f"job {job.id}")
 
     @keyword("Completed Job Result Should Have The Endpoint Shape")
     def completed_job_result_should_have_the_endpoint_shape(self, job: Job) -> None:
@@ -216,7 +213,7 @@ class CheckKeywords(Core):
         """
         name = endpoints.endpoint(job.endpoint).name
         self.check(shapes.check_result_shape, name, self._completed(job), f"job {job.id} ({name})")
-        logger.info(f"result has {shapes.DESCRIPTIONS[name]}")
+        logger.info(f"result has {shapes.SHAPES[name].description}")
 
     @keyword("Job Should Have Failed")
     def job_should_have_failed(self, job: Job) -> None:

@@ -7,128 +7,99 @@ Only the fields the issue names are asserted; everything else a provider adds is
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-# What each endpoint's result must hold, as test names and failure messages spell it.
-DESCRIPTIONS: dict[str, str] = {
-    "text-completions": "choices[] with text",
-    "chat-completions": "choices[] with a message",
-    "responses": "a non-empty output[]",
-    "embeddings": "data[] with an embedding",
-    "speech": "base64 audio",
-    "transcriptions": "the transcribed text",
-    "image-generations": "data[] with b64_json or url",
-    "image-edits": "data[] with b64_json or url",
-    "image-variations": "data[] with b64_json or url",
-    "rerank": "results[] sorted by relevance, highest first",
-    "ocr": "a non-empty pages[]",
-}
-
-
-def _short(value: Any, limit: int = 160) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _non_empty_list(result: Mapping[str, Any], name: str, where: str) -> list[Any]:
-    value = result.get(name)
-    if not isinstance(value, list) or not value:
-        raise AssertionError(f"{where}: result.{name} should be a non-empty array, got {_short(value)}")
-    return value
-
-
-def _each_item(items: list[Any], name: str, where: str, check: Callable[[Any], bool], wanted: str) -> None:
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping) or not check(item):
-            raise AssertionError(f"{where}: result.{name}[{index}] should have {wanted}, got {_short(item)}")
+from libraries.core import short
 
 
 def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def _completions(result: Mapping[str, Any], where: str) -> None:
-    choices = _non_empty_list(result, "choices", where)
-    _each_item(choices, "choices", where, lambda c: isinstance(c.get("text"), str), "a text string")
-
-
-def _chat(result: Mapping[str, Any], where: str) -> None:
-    choices = _non_empty_list(result, "choices", where)
-    _each_item(choices, "choices", where, lambda c: isinstance(c.get("message"), Mapping), "a message object")
-
-
-def _responses(result: Mapping[str, Any], where: str) -> None:
-    _non_empty_list(result, "output", where)
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _vector(value: Any) -> bool:
     # A float array by default; base64 text when the caller asks for that encoding.
-    if isinstance(value, list):
-        return bool(value) and all(isinstance(x, int | float) and not isinstance(x, bool) for x in value)
-    return _text(value)
+    return (bool(value) and all(map(_number, value))) if isinstance(value, list) else _text(value)
 
 
-def _embeddings(result: Mapping[str, Any], where: str) -> None:
-    data = _non_empty_list(result, "data", where)
-    _each_item(data, "data", where, lambda d: _vector(d.get("embedding")), "a non-empty embedding")
+@dataclass(frozen=True)
+class Shape:
+    description: str  # what the result holds, as test names and the log say it
+    field: str  # the result's field that holds it: a non-empty array, or a non-empty text if `is_text`
+    wanted: str = ""  # what each element of the array (or the text) must be
+    holds: Callable[[Any], bool] | None = None  # whether an element has it
+    is_text: bool = False
 
 
-def _speech(result: Mapping[str, Any], where: str) -> None:
-    if not _text(result.get("audio")):
-        raise AssertionError(f"{where}: result.audio should be non-empty base64 audio, got {_short(result)}")
+_IMAGES = Shape(
+    "data[] with b64_json or url",
+    "data",
+    "b64_json or url",
+    lambda d: _text(d.get("b64_json")) or _text(d.get("url")),
+)
+SHAPES: dict[str, Shape] = {
+    "text-completions": Shape(
+        "choices[] with text", "choices", "a text string", lambda c: isinstance(c.get("text"), str)
+    ),
+    "chat-completions": Shape(
+        "choices[] with a message",
+        "choices",
+        "a message object",
+        lambda c: isinstance(c.get("message"), Mapping),
+    ),
+    "responses": Shape("a non-empty output[]", "output"),
+    "embeddings": Shape(
+        "data[] with an embedding", "data", "a non-empty embedding", lambda d: _vector(d.get("embedding"))
+    ),
+    "speech": Shape("base64 audio", "audio", "non-empty base64 audio", is_text=True),
+    "transcriptions": Shape("the transcribed text", "text", "the transcribed text", is_text=True),
+    "image-generations": _IMAGES,
+    "image-edits": _IMAGES,
+    "image-variations": _IMAGES,
+    "rerank": Shape(
+        "results[] sorted by relevance, highest first",
+        "results",
+        "a numeric relevance_score",
+        lambda r: _number(r.get("relevance_score")),
+    ),
+    "ocr": Shape("a non-empty pages[]", "pages"),
+}
 
 
-def _transcription(result: Mapping[str, Any], where: str) -> None:
-    if not _text(result.get("text")):
-        raise AssertionError(f"{where}: result.text should be the transcribed text, got {_short(result)}")
+def non_empty_list(result: Any, name: str, where: str) -> list[Any]:
+    value = result.get(name) if isinstance(result, Mapping) else None
+    if not isinstance(value, list) or not value:
+        raise AssertionError(f"{where}: result.{name} should be a non-empty array, got {short(value, 160)}")
+    return value
 
 
-def _images(result: Mapping[str, Any], where: str) -> None:
-    data = _non_empty_list(result, "data", where)
-    _each_item(
-        data, "data", where, lambda d: _text(d.get("b64_json")) or _text(d.get("url")), "b64_json or url"
-    )
-
-
-def _score(item: Mapping[str, Any]) -> bool:
-    score = item.get("relevance_score")
-    return isinstance(score, int | float) and not isinstance(score, bool)
-
-
-def _rerank(result: Mapping[str, Any], where: str) -> None:
-    results = _non_empty_list(result, "results", where)
-    _each_item(results, "results", where, _score, "a numeric relevance_score")
-    scores = [item["relevance_score"] for item in results]
+def check_result_shape(endpoint: str, envelope: Mapping[str, Any], where: str) -> None:
+    """The completed job's result has the endpoint's shape (see SHAPES)."""
+    result, shape = envelope.get("result"), SHAPES[endpoint]
+    if not isinstance(result, Mapping):
+        raise AssertionError(
+            f"{where}: a completed job's result should be an object, got {short(result, 160)}"
+        )
+    if shape.is_text:
+        if not _text(result.get(shape.field)):
+            raise AssertionError(
+                f"{where}: result.{shape.field} should be {shape.wanted}, got {short(result, 160)}"
+            )
+        return
+    items = non_empty_list(result, shape.field, where)
+    for index, item in enumerate(items):
+        if shape.holds and not (isinstance(item, Mapping) and shape.holds(item)):
+            raise AssertionError(
+                f"{where}: result.{shape.field}[{index}] should have {shape.wanted}, got {short(item, 160)}"
+            )
+    scores = [item["relevance_score"] for item in items] if endpoint == "rerank" else []
     for index in range(1, len(scores)):
         if scores[index] > scores[index - 1]:
             raise AssertionError(
                 f"{where}: result.results should be sorted by relevance_score, highest first;"
                 f" got {scores} (index {index} is higher than the one before it)"
             )
-
-
-def _ocr(result: Mapping[str, Any], where: str) -> None:
-    _non_empty_list(result, "pages", where)
-
-
-CHECKS: dict[str, Callable[[Mapping[str, Any], str], None]] = {
-    "text-completions": _completions,
-    "chat-completions": _chat,
-    "responses": _responses,
-    "embeddings": _embeddings,
-    "speech": _speech,
-    "transcriptions": _transcription,
-    "image-generations": _images,
-    "image-edits": _images,
-    "image-variations": _images,
-    "rerank": _rerank,
-    "ocr": _ocr,
-}
-
-
-def check_result_shape(endpoint: str, envelope: Mapping[str, Any], where: str) -> None:
-    """The completed job's result has the endpoint's shape (see DESCRIPTIONS)."""
-    result = envelope.get("result")
-    if not isinstance(result, Mapping):
-        raise AssertionError(f"{where}: a completed job's result should be an object, got {_short(result)}")
-    CHECKS[endpoint](result, where)
