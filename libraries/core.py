@@ -419,10 +419,10 @@ class Core:
     def fail(self, message: str) -> Failure:
         return Failure(self.masker(message))
 
-    def check(self, check: Any, *args: Any) -> Any:
+    def check(self, check: Any, *args: Any, **kwargs: Any) -> Any:
         """Run a pure check; its AssertionError becomes a masked Robot failure."""
         try:
-            return check(*args)
+            return check(*args, **kwargs)
         except AssertionError as err:
             raise self.fail(str(err)) from None
 
