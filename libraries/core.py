@@ -13,6 +13,7 @@ import os
 import re
 import shlex
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -326,12 +327,10 @@ class Core:
             result.message = self.masker(result.message)
 
     def end_test(self, data: object, result: Any) -> None:
-        result.message = self.masker(result.message)
-        result.doc = self.masker(result.doc)
+        result.message, result.doc = self.masker(result.message), self.masker(result.doc)
 
     def end_suite(self, data: object, result: Any) -> None:
-        result.message = self.masker(result.message)
-        result.doc = self.masker(result.doc)
+        self.end_test(data, result)
         for name, value in list(result.metadata.items()):
             result.metadata[name] = self.masker(value)
 
@@ -341,19 +340,24 @@ class Core:
 
     # ------------------------------------------------------------------ settings
     @staticmethod
-    def setting_values() -> dict[str, str]:
-        """The environment, overridden by each setting's Robot variable (`--variable` included)."""
-        values = dict(os.environ)
-        names = [*variables.settings(variables.Config()), *WEBHOOK_VARIABLES]
+    def robot_variables(names: Iterable[str]) -> dict[str, Any]:
+        """The Robot variables of these names that are set (none outside a Robot run)."""
         try:
             builtin = BuiltIn()
-            for name in names:
-                value = builtin.get_variable_value("${" + name + "}")
-                if value is not None:
-                    values[name] = variables.as_text(value)
+            return {
+                name: value
+                for name in names
+                if (value := builtin.get_variable_value(f"${{{name}}}")) is not None
+            }
         except RobotNotRunningError:
-            pass
-        return values
+            return {}
+
+    @staticmethod
+    def setting_values() -> dict[str, str]:
+        """The environment, overridden by each setting's Robot variable (`--variable` included)."""
+        names = [*variables.settings(variables.Config()), *WEBHOOK_VARIABLES]
+        given = Core.robot_variables(names)
+        return {**os.environ, **{name: variables.as_text(value) for name, value in given.items()}}
 
     @property
     def config(self) -> variables.Config:
@@ -368,18 +372,11 @@ class Core:
         return self._hooks
 
     def configuration_errors(self) -> list[str]:
-        errors = [*self.config.errors, *self.hooks.errors]
-        try:
-            builtin = BuiltIn()
-            errors += [
-                f"{name} was passed with --variable: secrets are read from the environment only"
-                " (pabot writes every --variable into its argument files); export it instead"
-                for name in variables.SECRET_VARIABLES
-                if builtin.get_variable_value("${" + name + "}") is not None
-            ]
-        except RobotNotRunningError:
-            pass
-        return errors
+        return [*self.config.errors, *self.hooks.errors] + [
+            f"{name} was passed with --variable: secrets are read from the environment only"
+            " (pabot writes every --variable into its argument files); export it instead"
+            for name in self.robot_variables(variables.SECRET_VARIABLES)
+        ]
 
     # ------------------------------------------------------------------ session
     def session(self) -> requests.Session:
@@ -405,7 +402,7 @@ class Core:
             raise self.fail(
                 f"{what}: {method} {path} → {describe_error(err, self.config.http_timeout)}"
             ) from None
-        logger.debug(self.masker(f"{label(response)} → {response.status_code}: {snippet(response, 300)}"))
+        logger.debug(self.masker(f"{answered(response)}: {snippet(response, 300)}"))
         return response
 
     def role(self, key: str) -> str:
