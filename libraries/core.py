@@ -1,9 +1,8 @@
-"""The library's core: settings, the shared RequestsLibrary session, the record of every exchange,
-masking and readable failures. Every keyword class builds on it; nothing here is copied elsewhere.
+"""The library's core: settings, the shared RequestsLibrary session `bifrost`, the record of every
+exchange, masking and readable failures. Every keyword class builds on it.
 
-HTTP goes through RequestsLibrary: resource keywords call `POST On Session` / `GET On Session`
-on the session named `bifrost`. Waits in Python use that same session through `Core.session()`,
-so the connection pool, the timeout and the session headers are configured once.
+Resource keywords send with `POST On Session` / `GET On Session`; waits in Python use that same session
+(`Core.send`), so the connection pool, the timeout and the session headers are configured once.
 """
 
 from __future__ import annotations
@@ -36,6 +35,12 @@ LOG_LIMIT = 4000  # characters of a RequestsLibrary request or response log kept
 _REQUESTS_LOG = re.compile(r"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (Request|Response) : ")
 # Headers requests adds by itself; a reproduction leaves them to curl.
 _IMPLICIT_HEADERS = {"user-agent", "accept-encoding", "accept", "connection", "content-length"}
+# Where the files of a multipart reproduction come from, by the part that carries them.
+_FILE_NOTES = {
+    b'filename="sample.mp3"': "# sample.mp3: libraries/media/sample.mp3 in the suite's repository",
+    b'filename="image.png"': "# image.png: python -c 'from libraries.endpoints import white_png;"
+    ' open("image.png", "wb").write(white_png())\'',
+}
 
 
 class GatewayError(AssertionError):
@@ -74,10 +79,8 @@ class Request:
 
 @dataclass
 class Job:
-    """A job handle: the id, how it was submitted, and what the suite has seen of it.
-
-    Waits and checks take the handle; the waits record the terminal poll on it.
-    """
+    """A job handle: the id, how it was submitted, and what the suite has seen of it (the waits record
+    the terminal poll on it)."""
 
     endpoint: str
     id: str | None
@@ -103,6 +106,11 @@ def label(response: requests.Response | requests.PreparedRequest) -> str:
     return f"{request.method} {request.path_url}"
 
 
+def answered(response: requests.Response) -> str:
+    """How a failure message names an answer: the request, then the status it got."""
+    return f"{label(response)} answered {response.status_code}"
+
+
 def text_of(response: requests.Response) -> str:
     try:
         return response.content.decode("utf-8", errors="replace")
@@ -113,11 +121,6 @@ def text_of(response: requests.Response) -> str:
 def snippet(response: requests.Response, limit: int = 120) -> str:
     text = " ".join(text_of(response).split())
     return repr(text[:limit] + ("…" if len(text) > limit else ""))
-
-
-def answered(response: requests.Response) -> str:
-    """How a failure message names an answer: the request, then the status it got."""
-    return f"{label(response)} answered {response.status_code}"
 
 
 def short(value: Any, limit: int = 300) -> str:
@@ -147,8 +150,7 @@ def json_object(response: requests.Response) -> dict[str, Any]:
     """The body as a JSON object, or a GatewayError naming what came back instead."""
     text = text_of(response)
     try:
-        body = json.loads(text) if text else None
-        parsed = bool(text)
+        body, parsed = (json.loads(text), True) if text else (None, False)
     except ValueError:
         body, parsed = None, False
     if isinstance(body, dict):
@@ -181,19 +183,14 @@ def describe_error(err: Exception, timeout: float) -> str:
 # ---------------------------------------------------------------------- reproduction
 def _quote(value: str, placeholders: dict[str, str]) -> str:
     """Shell-quote `value`, turning secret values into their $VARIABLE so the shell expands them."""
-    pieces: list[str] = []
-    rest = value
-    while rest:
-        hits = [(rest.find(secret), secret) for secret in placeholders if secret and secret in rest]
-        if not hits:
-            pieces.append(shlex.quote(rest))
-            break
-        index, secret = min(hits)
-        if index:
-            pieces.append(shlex.quote(rest[:index]))
-        pieces.append(f'"{placeholders[secret]}"')
-        rest = rest[index + len(secret) :]
-    return "".join(pieces) or "''"
+    secrets = sorted(filter(None, placeholders), key=len, reverse=True)  # the longest first, whole
+    if not secrets:
+        return shlex.quote(value)
+    parts = re.split(f"({'|'.join(map(re.escape, secrets))})", value)  # the secrets at odd places
+    quoted = [
+        f'"{placeholders[part]}"' if i % 2 else shlex.quote(part) for i, part in enumerate(parts) if part
+    ]
+    return "".join(quoted) or "''"
 
 
 def _form_parts(request: requests.PreparedRequest, kind: str) -> list[str]:
@@ -203,8 +200,7 @@ def _form_parts(request: requests.PreparedRequest, kind: str) -> list[str]:
     options: list[str] = []
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        filename = part.get_filename()
-        if filename:
+        if filename := part.get_filename():
             options.append(f"-F {shlex.quote(f'{name}={chr(64)}{filename};type={part.get_content_type()}')}")
         else:
             value = cast(bytes, part.get_payload(decode=True) or b"").decode("utf-8", "replace")
@@ -231,15 +227,7 @@ def curl_command(request: requests.PreparedRequest, placeholders: dict[str, str]
 def file_notes(request: requests.PreparedRequest) -> list[str]:
     """Where the files of a multipart reproduction come from."""
     body = request.body if isinstance(request.body, bytes) else b""
-    notes = []
-    if b'filename="sample.mp3"' in body:
-        notes.append("# sample.mp3: libraries/media/sample.mp3 in the suite's repository")
-    if b'filename="image.png"' in body:
-        notes.append(
-            "# image.png: python -c 'from libraries.endpoints import white_png;"
-            ' open("image.png", "wb").write(white_png())\''
-        )
-    return notes
+    return [note for marker, note in _FILE_NOTES.items() if marker in body]
 
 
 def render_response(exchange: Exchange, limit: int = BODY_LIMIT) -> str:
@@ -344,19 +332,15 @@ class Core:
         """The Robot variables of these names that are set (none outside a Robot run)."""
         try:
             builtin = BuiltIn()
-            return {
-                name: value
-                for name in names
-                if (value := builtin.get_variable_value(f"${{{name}}}")) is not None
-            }
+            values = {name: builtin.get_variable_value(f"${{{name}}}") for name in names}
         except RobotNotRunningError:
             return {}
+        return {name: value for name, value in values.items() if value is not None}
 
     @staticmethod
     def setting_values() -> dict[str, str]:
         """The environment, overridden by each setting's Robot variable (`--variable` included)."""
-        names = [*variables.settings(variables.Config()), *WEBHOOK_VARIABLES]
-        given = Core.robot_variables(names)
+        given = Core.robot_variables([*variables.settings(variables.Config()), *WEBHOOK_VARIABLES])
         return {**os.environ, **{name: variables.as_text(value) for name, value in given.items()}}
 
     @property
@@ -393,15 +377,13 @@ class Core:
 
     def send(self, method: str, path: str, what: str, **arguments: Any) -> requests.Response:
         """One request on the shared session, for the waits; logged at DEBUG only."""
-        session = self.session()
+        session, timeout = self.session(), self.config.http_timeout
         url = str(getattr(session, "url", self.config.base_url)).rstrip("/") + path
         try:
-            response = session.request(method, url, timeout=self.config.http_timeout, **arguments)
+            response = session.request(method, url, timeout=timeout, **arguments)
             response.content  # noqa: B018 - read the whole body here, where errors are caught
         except requests.RequestException as err:
-            raise self.fail(
-                f"{what}: {method} {path} → {describe_error(err, self.config.http_timeout)}"
-            ) from None
+            raise self.fail(f"{what}: {method} {path} → {describe_error(err, timeout)}") from None
         logger.debug(self.masker(f"{answered(response)}: {snippet(response, 300)}"))
         return response
 
@@ -435,12 +417,10 @@ class Core:
         for name in ("BIFROST_SETUP_TOKEN", "BIFROST_ADMIN_TOKEN"):
             if token := os.environ.get(name, "").strip():
                 placeholders[token] = f"${name}"
-        latest: dict[str, tuple[Exchange, int]] = {}
+        latest: dict[str, tuple[Exchange, int]] = {}  # by command, in the order each was last sent
         for exchange in self.exchanges:
             command = curl_command(exchange.request, placeholders)
-            count = latest[command][1] + 1 if command in latest else 1
-            latest.pop(command, None)
-            latest[command] = (exchange, count)
+            latest[command] = (exchange, latest.pop(command, (exchange, 0))[1] + 1)
         notes: list[str] = []
         blocks = []
         for number, (command, (exchange, count)) in enumerate(latest.items(), start=1):
@@ -454,6 +434,5 @@ class Core:
             notes.append(
                 "# BIFROST_UNKNOWN_VK: any sk-bf- key the gateway does not have, e.g. sk-bf-unknown-key"
             )
-        header = "\n".join(notes)
         text = f"Reproduction of {len(latest)} request(s), in order:\n" + "\n\n".join(blocks)
-        return self.masker((header + "\n\n" if header else "") + text)
+        return self.masker("\n".join(notes) + "\n\n" + text if notes else text)
