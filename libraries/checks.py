@@ -15,7 +15,7 @@ from requests import Response
 from robot.api import logger
 from robot.api.deco import keyword
 
-from libraries import endpoints, envelope, observation, shapes
+from libraries import endpoints, envelope, polling
 from libraries.core import (
     Core,
     Job,
@@ -29,7 +29,7 @@ from libraries.core import (
     short,
     snippet,
 )
-from libraries.observation import Observation
+from libraries.polling import Journey
 
 
 def _answer(value: Job | Response) -> Response:
@@ -248,15 +248,15 @@ class CheckKeywords(Core):
     @keyword("Result Should Hold A Non-Empty List")
     def result_should_hold_a_non_empty_list(self, job: Job, field: str) -> None:
         """``result.<field>`` is a non-empty JSON array; skips (as upstream) unless the job completed."""
-        self.check(shapes.non_empty_list, self._completed(job).get("result"), field, f"job {job.id}")
+        self.check(envelope.non_empty_list, self._completed(job).get("result"), field, f"job {job.id}")
 
     @keyword("Completed Job Result Should Have The Endpoint Shape")
     def completed_job_result_should_have_the_endpoint_shape(self, job: Job) -> None:
         """The result holds what the endpoint returns (e.g. rerank ``results[]`` by relevance); skips unless
         the job completed."""
         name = endpoints.endpoint(job.endpoint).name
-        self.check(shapes.check_result_shape, name, self._completed(job), f"job {job.id} ({name})")
-        logger.info(f"result has {shapes.SHAPES[name].description}")
+        self.check(envelope.check_result_shape, name, self._completed(job), f"job {job.id} ({name})")
+        logger.info(f"result has {envelope.SHAPES[name].description}")
 
     @keyword("Job Should Have Completed")
     def job_should_have_completed(self, job: Job) -> None:
@@ -322,9 +322,9 @@ class CheckKeywords(Core):
 
     # ------------------------------------------------------------------ a watched job
     @keyword("In-Flight Polls Should Answer 202 Without Terminal Fields")
-    def in_flight_polls_should_answer_202_without_terminal_fields(self, watched: Observation) -> None:
+    def in_flight_polls_should_answer_202_without_terminal_fields(self, watched: Journey) -> None:
         """Each poll before the job ended: 202, pending or processing, no terminal fields; skips if none."""
-        count = self.check(observation.check_in_flight, watched)
+        count = self.check(polling.check_in_flight, watched)
         if count == 0:
             raise self.skip(
                 f"job {watched.job_id} ended before the first poll: ASYNC_SLOW_MODEL is not slow enough to"
@@ -333,7 +333,7 @@ class CheckKeywords(Core):
         logger.info(f"{count} in-flight polls answered 202 without terminal fields")
 
     @keyword("Observed Job Should Have Completed")
-    def observed_job_should_have_completed(self, watched: Observation) -> None:
+    def observed_job_should_have_completed(self, watched: Journey) -> None:
         """The first terminal poll answered 200 with ``completed`` and a result."""
         first = watched.terminal_polls()[0]
         body = json_object(first)
@@ -344,24 +344,24 @@ class CheckKeywords(Core):
         self.check(envelope.check_terminal_envelope, body, watched.job_id, label(first))
 
     @keyword("Job Id And Times Should Stay The Same Across Polls")
-    def job_id_and_times_should_stay_the_same_across_polls(self, watched: Observation) -> None:
+    def job_id_and_times_should_stay_the_same_across_polls(self, watched: Journey) -> None:
         """``id`` and ``created_at`` never change; completed_at and expires_at never change once set."""
-        self.check(observation.check_identity, watched)
+        self.check(polling.check_identity, watched)
 
     @keyword("Job Status Should Never Go Backwards")
-    def job_status_should_never_go_backwards(self, watched: Observation) -> None:
+    def job_status_should_never_go_backwards(self, watched: Journey) -> None:
         """pending → processing → completed/failed, in that order, and a final status stays final."""
-        self.check(observation.check_status_order, watched)
+        self.check(polling.check_status_order, watched)
 
     @keyword("Repeated Polls Of The Finished Job Should Be Identical")
-    def repeated_polls_of_the_finished_job_should_be_identical(self, watched: Observation) -> None:
+    def repeated_polls_of_the_finished_job_should_be_identical(self, watched: Journey) -> None:
         """Every poll after the job ended answers the same status code and the same envelope."""
-        self.check(observation.check_terminal_repeats, watched)
+        self.check(polling.check_terminal_repeats, watched)
 
     @keyword("Every Answer About The Job Should Be JSON")
-    def every_answer_about_the_job_should_be_json(self, watched: Observation) -> None:
+    def every_answer_about_the_job_should_be_json(self, watched: Journey) -> None:
         """The submit answer and every poll carry ``Content-Type: application/json``."""
-        self.check(observation.check_json_content_type, watched)
+        self.check(polling.check_json_content_type, watched)
 
     # ------------------------------------------------------------------ integration routes and models
     @keyword("Speech Model Should Need A Voice")

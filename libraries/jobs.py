@@ -19,10 +19,9 @@ from requests import Response
 from robot.api import logger
 from robot.api.deco import keyword
 
-from libraries import batch, endpoints, keys
+from libraries import endpoints, keys, polling
 from libraries.core import Core, Job, Request, answered, json_or_none, label, received_at, snippet
-from libraries.observation import Observation, observe
-from libraries.polling import wait_until_terminal
+from libraries.polling import Batch, BatchJob, Journey
 
 NIL_JOB_ID = "00000000-0000-0000-0000-000000000000"
 TTL_HEADER = "x-bf-async-job-result-ttl"
@@ -198,14 +197,13 @@ class JobKeywords(Core):
             raise self.fail(f"no job to wait for: {answer} without a job id")
         if job.terminal is not None:
             return job.envelope
-        what = f"job {job.id} ({job.endpoint})"
-        result, last, journey = self.check(
-            wait_until_terminal,
-            lambda: self._poll(job, f"while waiting for {what}"),
-            job=what,
+        journey = Journey(job.id, job.endpoint, job.response, started=job.sent_at or None)
+        result, last = self.check(
+            polling.wait_until_terminal,
+            partial(self._poll, job, f"while waiting for {journey.what}"),
+            journey,
             timeout=self.config.poll_timeout,
             interval=self.config.poll_interval,
-            started=job.sent_at or None,
             expected=self.shortest.get((job.endpoint, job.model)),
         )
         job.terminal, job.seen_terminal_at, job.envelope = last, received_at(last), result
@@ -273,22 +271,21 @@ class JobKeywords(Core):
         self._wait_for_expiry(job, int(ttl), EXPIRY_MARGIN, retrieve, gone="4xx")
 
     @keyword("Observe Job Until Terminal")
-    def observe_job_until_terminal(self, job: Job) -> Observation:
+    def observe_job_until_terminal(self, job: Job) -> Journey:
         """Polls the job until it is terminal and three times more, judging nothing; returns every poll."""
         if job.id is None or job.response is None:
             raise self.fail(f"no job to watch: {job}")
         poll = partial(self._poll, job, f"while watching job {job.id}")
         interval, timeout = self.config.poll_interval, self.config.poll_timeout
-        watched: Observation = self.check(
-            observe, poll, job.id, job.response, timeout=timeout, interval=interval
-        )
+        watched = Journey(job.id, submit=job.response)
+        self.check(polling.observe, poll, watched, timeout=timeout, interval=interval)
         logger.info(
             f"Job {job.id} ({job.endpoint}): {' → '.join(watched.statuses())} over {len(watched.polls)} polls"
         )
         return watched
 
     # ------------------------------------------------------------------ many jobs at once
-    def _batch_poll(self, key: str, job: batch.BatchJob) -> Response:
+    def _batch_poll(self, key: str, job: BatchJob) -> Response:
         headers = keys.key_headers(self.role(key))
         return self.send("GET", job.poll_path, f"poll of job {job.job_id}", headers=headers)
 
@@ -297,19 +294,19 @@ class JobKeywords(Core):
             raise self.fail(f"{len(problems)} {what}:\n" + "\n".join(problems[:20]))
 
     @keyword("Submit Jobs All At Once")
-    def submit_jobs_all_at_once(self, count: int, key: str = "default") -> batch.Batch:
+    def submit_jobs_all_at_once(self, count: int, key: str = "default") -> Batch:
         """Submits ``count`` jobs at once, round-robin over the endpoints under test, each with its own
         ``x-request-id``; fails unless each answered 202 with a job id of its own."""
-        names = batch.spread(list(self.config.endpoints), int(count))
-        ids = batch.request_ids(len(names))
+        names = polling.spread(list(self.config.endpoints), int(count))
+        ids = polling.request_ids(len(names))
         prepared = [self.submit_request(n, key=key, request_id=r) for n, r in zip(names, ids, strict=True)]
         started = time.monotonic()
-        answers = batch.all_at_once(
+        answers = polling.all_at_once(
             [partial(self._send, r, f"submit of {r.endpoint}") for r in prepared], BATCH_WORKERS
         )
         elapsed = time.monotonic() - started
-        jobs = batch.Batch([batch.BatchJob(n, r, a) for n, r, a in zip(names, ids, answers, strict=True)])
-        problems = batch.submit_problems(jobs.jobs)
+        jobs = Batch([BatchJob(n, a) for n, a in zip(names, answers, strict=True)])
+        problems = polling.submit_problems(jobs.jobs)
         self.timings += [
             (job.endpoint, "submit", job.submit.elapsed.total_seconds())
             for job in jobs.jobs
@@ -320,11 +317,11 @@ class JobKeywords(Core):
         return jobs
 
     @keyword("Wait Until Every Job Is Terminal")
-    def wait_until_every_job_is_terminal(self, jobs: batch.Batch, key: str = "default") -> None:
+    def wait_until_every_job_is_terminal(self, jobs: Batch, key: str = "default") -> None:
         """Polls every job of the batch in rounds (a round all at once) until all are completed or failed;
         in-flight polls must answer 202. Fails with every problem after the wait."""
         started = time.monotonic()
-        problems = batch.poll_until_terminal(
+        problems = polling.poll_until_terminal(
             jobs.jobs,
             partial(self._batch_poll, key),
             timeout=self.config.poll_timeout,
@@ -344,10 +341,12 @@ class JobKeywords(Core):
         self._fail_with(problems, "problems while waiting")
 
     @keyword("Every Poll Should Return Its Own Job")
-    def every_poll_should_return_its_own_job(self, jobs: batch.Batch, key: str = "default") -> None:
+    def every_poll_should_return_its_own_job(self, jobs: Batch, key: str = "default") -> None:
         """Polls every job of the batch once more, all at once: each answer is that job, 200 and terminal."""
         ready = [job for job in jobs.jobs if job.job_id is not None]
-        answers = batch.all_at_once([partial(self._batch_poll, key, job) for job in ready], BATCH_WORKERS)
-        problems = [p for job, a in zip(ready, answers, strict=True) if (p := batch.own_job_problem(job, a))]
+        answers = polling.all_at_once([partial(self._batch_poll, key, job) for job in ready], BATCH_WORKERS)
+        problems = [
+            p for job, a in zip(ready, answers, strict=True) if (p := polling.own_job_problem(job, a))
+        ]
         self._fail_with(problems, f"of {len(ready)} polls did not return their own job")
         logger.info(f"{len(ready)} polls at once, each returned its own job")

@@ -14,7 +14,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from libraries import batch, core, endpoints, envelope, keys, observation, shapes  # noqa: E402
+from libraries import core, endpoints, envelope, keys, polling  # noqa: E402
 from libraries.core import GatewayError  # noqa: E402
 from libraries.masking import Masker, secrets_from_environment  # noqa: E402
 from variables import ENDPOINT_NAMES, load_config  # noqa: E402
@@ -47,9 +47,9 @@ def completed(**extra: Any) -> dict[str, Any]:
     return {**body, **extra}
 
 
-def watched(*polls: requests.Response) -> observation.Observation:
+def watched(*polls: requests.Response) -> polling.Journey:
     submit = answer(202, job("pending"))
-    return observation.Observation(JOB, submit, list(polls))
+    return polling.Journey(JOB, submit=submit, polls=list(polls))
 
 
 # ---------------------------------------------------------------------- request variants
@@ -118,9 +118,9 @@ GOOD_RESULTS: dict[str, dict[str, Any]] = {
 
 @pytest.mark.parametrize("name", ENDPOINT_NAMES)
 def test_good_results_pass_and_empty_ones_fail(name: str) -> None:
-    shapes.check_result_shape(name, {"result": GOOD_RESULTS[name]}, "job")
+    envelope.check_result_shape(name, {"result": GOOD_RESULTS[name]}, "job")
     with pytest.raises(AssertionError, match=r"job: result"):
-        shapes.check_result_shape(name, {"result": {}}, "job")
+        envelope.check_result_shape(name, {"result": {}}, "job")
 
 
 @pytest.mark.parametrize(
@@ -135,12 +135,12 @@ def test_good_results_pass_and_empty_ones_fail(name: str) -> None:
 )
 def test_wrong_results_name_the_field(name: str, result: dict[str, Any], message: str) -> None:
     with pytest.raises(AssertionError, match=message):
-        shapes.check_result_shape(name, {"result": result}, "job")
+        envelope.check_result_shape(name, {"result": result}, "job")
 
 
 def test_a_null_result_fails() -> None:
     with pytest.raises(AssertionError, match="should be an object"):
-        shapes.check_result_shape("ocr", {"result": None}, "job")
+        envelope.check_result_shape("ocr", {"result": None}, "job")
 
 
 # ---------------------------------------------------------------------- observed polls
@@ -151,11 +151,11 @@ def test_a_clean_journey_keeps_every_invariant() -> None:
         answer(200, completed()),
         answer(200, completed()),
     )
-    assert observation.check_in_flight(seen) == 2
-    observation.check_identity(seen)
-    observation.check_status_order(seen)
-    observation.check_terminal_repeats(seen)
-    observation.check_json_content_type(seen)
+    assert polling.check_in_flight(seen) == 2
+    polling.check_identity(seen)
+    polling.check_status_order(seen)
+    polling.check_terminal_repeats(seen)
+    polling.check_json_content_type(seen)
     assert seen.statuses() == ["pending", "processing", "completed"]
 
 
@@ -164,46 +164,46 @@ def test_a_clean_journey_keeps_every_invariant() -> None:
     [
         (
             [answer(200, job("pending")), answer(200, completed())],
-            observation.check_in_flight,
+            polling.check_in_flight,
             r"^poll 1 of 2: GET \S+ answered 200 for a pending job, expected 202$",
         ),
         (
             [answer(202, job("processing", status_code=200)), answer(200, completed())],
-            observation.check_in_flight,
+            polling.check_in_flight,
             "status_code",
         ),
         (
             [answer(200, completed()), answer(202, job("processing"))],
-            observation.check_status_order,
+            polling.check_status_order,
             "went back",
         ),
         (
             [answer(200, completed()), answer(200, completed(status="failed"))],
-            observation.check_status_order,
+            polling.check_status_order,
             "went back",
         ),
         (
             [answer(200, completed()), answer(202, job("processing"))],
-            observation.check_terminal_repeats,
+            polling.check_terminal_repeats,
             "differs",
         ),
         (
             [answer(200, completed()), answer(200, completed(id="other"))],
-            observation.check_identity,
+            polling.check_identity,
             "differs",
         ),
         (
             [answer(200, completed()), answer(200, completed(created_at="2026-01-01T00:00:00.5Z"))],
-            observation.check_identity,
+            polling.check_identity,
             "created_at changed",
         ),
         (
             [answer(200, completed(completed_at="2025-12-31T23:59:59Z"))],
-            observation.check_identity,
+            polling.check_identity,
             "before created_at",
         ),
-        ([answer(200, completed(), "text/plain")], observation.check_json_content_type, "text/plain"),
-        ([answer(200, completed())], observation.check_terminal_repeats, "only 1 poll"),
+        ([answer(200, completed(), "text/plain")], polling.check_json_content_type, "text/plain"),
+        ([answer(200, completed())], polling.check_terminal_repeats, "only 1 poll"),
     ],
 )
 def test_each_broken_invariant_is_named(polls: list[requests.Response], check: Any, message: str) -> None:
@@ -213,15 +213,14 @@ def test_each_broken_invariant_is_named(polls: list[requests.Response], check: A
 
 def test_finished_polls_may_differ_only_in_request_id() -> None:
     seen = watched(answer(200, completed(request_id="a")), answer(200, completed(request_id="b")))
-    observation.check_terminal_repeats(seen)
+    polling.check_terminal_repeats(seen)
 
 
 def test_observe_polls_three_more_times_after_the_job_ends() -> None:
     answers = [answer(202, job("processing"))] * 2 + [answer(200, completed())] * 4
-    seen = observation.observe(
+    seen = polling.observe(
         lambda: answers.pop(0),
-        JOB,
-        answer(202, job("pending")),
+        polling.Journey(JOB, submit=answer(202, job("pending"))),
         timeout=5,
         interval=0.5,
         sleep=lambda _: None,
@@ -239,10 +238,9 @@ def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
     with pytest.raises(
         GatewayError, match=r"not terminal after 1 s \(BIFROST_POLL_TIMEOUT\): pending → processing"
     ):
-        observation.observe(
+        polling.observe(
             lambda: answer(202, job("processing")),
-            JOB,
-            answer(202, job("pending")),
+            polling.Journey(JOB, submit=answer(202, job("pending"))),
             timeout=1,
             interval=0.5,
             clock=lambda: now[0],
@@ -255,35 +253,35 @@ def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
     [
         (
             [answer(202, job("queued")), answer(200, completed())],
-            observation.check_status_order,
+            polling.check_status_order,
             r"^poll 1 of 2 \(GET /v1/async/chat/completions/\S+ answered 202\): unknown job status 'queued'$",
         ),
         (
             [answer(200, completed(created_at="2026-01-01T00:00:02Z"))],
-            observation.check_identity,
+            polling.check_identity,
             r"^poll 1 of 1 .*: created_at 2026-01-01T00:00:02Z differs from"
             r" 2026-01-01T00:00:00.000000Z on submit$",
         ),
         (
             [answer(200, completed()), answer(200, completed(expires_at="2026-01-01T02:00:00Z"))],
-            observation.check_identity,
+            polling.check_identity,
             r"^poll 2 of 2 .*: expires_at changed to 2026-01-01T02:00:00Z after it was set$",
         ),
         (
             [answer(202, job("processing", result={"x": 1})), answer(200, completed())],
-            observation.check_in_flight,
+            polling.check_in_flight,
             r"^poll 1 of 2 .*: a processing job should not have result yet",
         ),
         (
             [answer(200, completed()), answer(500, completed())],
-            observation.check_terminal_repeats,
+            polling.check_terminal_repeats,
             r"^poll 2 of 2 .* answered 500\): differs from the first poll after the job ended"
             r" \(HTTP 200 → 500;"
             r" fields changed: none\)$",
         ),
         (
             [answer(200, completed()), answer(200, completed(result={"other": 1}))],
-            observation.check_terminal_repeats,
+            polling.check_terminal_repeats,
             r"fields changed: result\)$",
         ),
     ],
@@ -294,15 +292,17 @@ def test_broken_invariants_name_the_poll(polls: list[requests.Response], check: 
 
 
 def test_created_at_may_differ_from_the_submit_by_its_precision() -> None:
-    observation.check_identity(watched(answer(200, completed(created_at="2026-01-01T00:00:00.9Z"))))
+    polling.check_identity(watched(answer(200, completed(created_at="2026-01-01T00:00:00.9Z"))))
 
 
 def test_the_submit_answer_needs_a_json_content_type_too() -> None:
-    seen = observation.Observation(JOB, answer(202, job("pending"), "text/plain"), [answer(200, completed())])
+    seen = polling.Journey(
+        JOB, submit=answer(202, job("pending"), "text/plain"), polls=[answer(200, completed())]
+    )
     with pytest.raises(
         AssertionError, match=r"^submit: Content-Type is 'text/plain', expected application/json$"
     ):
-        observation.check_json_content_type(seen)
+        polling.check_json_content_type(seen)
 
 
 @pytest.mark.parametrize(
@@ -334,10 +334,9 @@ def test_a_job_never_seen_terminal_has_no_terminal_polls() -> None:
 def test_observe_fails_at_once_on_an_unusable_answer() -> None:
     answers = [answer(202, job("pending")), raw_answer(200, b"<!doctype html><p>login</p>", "text/html")]
     with pytest.raises(GatewayError, match="answered 200 with text/html instead of JSON"):
-        observation.observe(
+        polling.observe(
             lambda: answers.pop(0),
-            JOB,
-            answer(202, job("pending")),
+            polling.Journey(JOB, submit=answer(202, job("pending"))),
             timeout=5,
             interval=0.5,
             sleep=lambda _: None,
@@ -348,17 +347,16 @@ def test_observe_fails_at_once_on_an_unusable_answer() -> None:
 def test_observe_can_stop_at_the_first_terminal_poll() -> None:
     waits: list[float] = []
     answers = [answer(202, job("processing")), answer(200, completed()), answer(200, completed())]
-    seen = observation.observe(
+    seen = polling.observe(
         lambda: answers.pop(0),
-        JOB,
-        answer(202, job("pending")),
+        polling.Journey(JOB, submit=answer(202, job("pending"))),
         timeout=5,
         interval=0.5,
         after_terminal=1,
         sleep=waits.append,
     )
     assert len(seen.polls) == 3 and seen.statuses() == ["processing", "completed"]
-    assert waits == pytest.approx([0.05, 0.1, observation.AFTER_TERMINAL_GAP])
+    assert waits == pytest.approx([0.05, 0.1, polling.AFTER_TERMINAL_GAP])
 
 
 def test_error_messages_are_found_at_either_level() -> None:
@@ -370,25 +368,25 @@ def test_error_messages_are_found_at_either_level() -> None:
 
 # ---------------------------------------------------------------------- concurrent batches
 def test_jobs_are_spread_over_every_endpoint() -> None:
-    names = batch.spread(list(ENDPOINT_NAMES), 50)
+    names = polling.spread(list(ENDPOINT_NAMES), 50)
     assert len(names) == 50 and set(names) == set(ENDPOINT_NAMES)
-    ids = batch.request_ids(50)
+    ids = polling.request_ids(50)
     assert len(set(ids)) == 50
 
 
-def batch_job(request_id: str = "r1") -> batch.BatchJob:
+def batch_job(request_id: str = "r1") -> polling.BatchJob:
     submit = answer(202, job("pending", request_id=request_id))
-    return batch.BatchJob("chat-completions", request_id, submit, job_id=JOB)
+    return polling.BatchJob("chat-completions", submit, job_id=JOB)
 
 
 def test_a_poll_must_return_its_own_job() -> None:
     own = batch_job()
-    assert batch.own_job_problem(own, answer(200, completed(request_id="r1"))) is None
-    other = batch.own_job_problem(own, answer(200, completed(id="other-job")))
+    assert polling.own_job_problem(own, answer(200, completed(request_id="r1"))) is None
+    other = polling.own_job_problem(own, answer(200, completed(id="other-job")))
     assert other is not None and "instead of" in other
     # request_id may be per request on some builds: never compared.
-    assert batch.own_job_problem(own, answer(200, completed(request_id="r2"))) is None
-    unfinished = batch.own_job_problem(own, answer(202, job("processing")))
+    assert polling.own_job_problem(own, answer(200, completed(request_id="r2"))) is None
+    unfinished = polling.own_job_problem(own, answer(202, job("processing")))
     assert unfinished is not None and "finished job" in unfinished
 
 
@@ -400,7 +398,7 @@ def test_batch_polling_reports_wrong_in_flight_answers_and_timeouts() -> None:
     def sleep(seconds: float) -> None:
         now[0] += 1.0
 
-    problems = batch.poll_until_terminal(
+    problems = polling.poll_until_terminal(
         jobs,
         lambda _: next(answers, answer(202, job("pending"))),
         timeout=2,
@@ -415,18 +413,18 @@ def test_batch_polling_reports_wrong_in_flight_answers_and_timeouts() -> None:
 
 def test_own_job_problems_for_unusable_answers_and_errors() -> None:
     own = batch_job()
-    assert batch.own_job_problem(own, requests.ConnectionError("GET /x → connection refused")) == (
+    assert polling.own_job_problem(own, requests.ConnectionError("GET /x → connection refused")) == (
         "GET /x → connection refused"
     )
-    html = batch.own_job_problem(own, raw_answer(502, b"<html>\n bad gateway</html>", "text/html"))
+    html = polling.own_job_problem(own, raw_answer(502, b"<html>\n bad gateway</html>", "text/html"))
     assert html == (
         f"GET /v1/async/chat/completions/{JOB} answered 502 with text/html instead of JSON:"
         " '<html> bad gateway</html>'"
     )
-    listed = batch.own_job_problem(own, raw_answer(200, b"[]"))
+    listed = polling.own_job_problem(own, raw_answer(200, b"[]"))
     assert listed is not None and listed.endswith("answered 200 with JSON list instead of an object: '[]'")
     # A finished job answers 200: a terminal envelope with another HTTP status is not its own answer.
-    wrong_status = batch.own_job_problem(own, answer(202, completed()))
+    wrong_status = polling.own_job_problem(own, answer(202, completed()))
     assert wrong_status == (
         f"GET /v1/async/chat/completions/{JOB} answered 202 with status 'completed' for a finished job"
     )
@@ -440,27 +438,27 @@ def test_batch_jobs_read_their_last_answer() -> None:
     assert (own.body, own.terminal) == ({}, False)
     own.last = answer(200, completed(status="failed"))
     assert own.terminal and own.body["status"] == "failed"
-    group = batch.Batch([own, batch_job(), batch.BatchJob("ocr", "r3", requests.Timeout("t"))])
+    group = polling.Batch([own, batch_job(), polling.BatchJob("ocr", requests.Timeout("t"))])
     assert repr(group) == str(group) == "<3 jobs: chat-completions ×2, ocr ×1>"
     with pytest.raises(ValueError, match="no endpoints"):
-        batch.spread([], 3)
-    assert batch.spread(["a", "b"], 5) == ["a", "b", "a", "b", "a"]
+        polling.spread([], 3)
+    assert polling.spread(["a", "b"], 5) == ["a", "b", "a", "b", "a"]
 
 
 def test_all_at_once_keeps_call_order_and_returns_exceptions() -> None:
     def boom() -> int:
         raise requests.ConnectionError("refused")
 
-    results = batch.all_at_once([lambda: 1, boom, lambda: 3], workers=8)
+    results = polling.all_at_once([lambda: 1, boom, lambda: 3], workers=8)
     assert results[0] == 1 and results[2] == 3
     assert isinstance(results[1], requests.ConnectionError) and str(results[1]) == "refused"
-    assert batch.all_at_once([lambda: "only"], workers=0) == ["only"]
+    assert polling.all_at_once([lambda: "only"], workers=0) == ["only"]
 
 
 def test_batch_polling_until_every_job_ends() -> None:
     first, second = batch_job("r1"), batch_job("r2")
     second.job_id = "second-job"
-    refused = batch.BatchJob("ocr", "r3", answer(400, {"error": {"message": "bad"}}))  # no job id: not polled
+    refused = polling.BatchJob("ocr", answer(400, {"error": {"message": "bad"}}))  # no job id: not polled
     script = {
         JOB: [answer(202, job("pending")), answer(200, completed())],
         "second-job": [
@@ -470,7 +468,7 @@ def test_batch_polling_until_every_job_ends() -> None:
         ],
     }
     waits: list[float] = []
-    problems = batch.poll_until_terminal(
+    problems = polling.poll_until_terminal(
         [first, second, refused],
         lambda one: script[str(one.job_id)].pop(0),
         timeout=5,
@@ -489,14 +487,16 @@ def test_batch_polling_reports_errors_and_unusable_answers_and_stops_polling_tho
     for index, one in enumerate(jobs):
         one.job_id = f"job-{index}"
 
-    def poll(one: batch.BatchJob) -> requests.Response:
+    def poll(one: polling.BatchJob) -> requests.Response:
         if one.job_id == "job-0":
             raise requests.ConnectionError("GET /v1/async/chat/completions/job-0 → connection refused")
         if one.job_id == "job-1":
             return raw_answer(502, b"<html>bad gateway</html>", "text/html")
         return answer(200, completed())
 
-    problems = batch.poll_until_terminal(jobs, poll, timeout=5, interval=0.5, workers=3, sleep=lambda _: None)
+    problems = polling.poll_until_terminal(
+        jobs, poll, timeout=5, interval=0.5, workers=3, sleep=lambda _: None
+    )
     assert problems == [
         "GET /v1/async/chat/completions/job-0 → connection refused",
         f"GET /v1/async/chat/completions/{JOB} answered 502 with text/html instead of JSON:"

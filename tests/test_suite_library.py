@@ -430,14 +430,15 @@ def test_polling_backs_off_and_returns_the_terminal_envelope() -> None:
         status, body = answers.pop(0)
         return response(status, body, at=clock.now + 0.01)
 
-    result, last, journey = polling.wait_until_terminal(
-        poll, job="job 1", timeout=30, interval=0.5, clock=clock, sleep=clock.sleep
+    journey = polling.Journey("1")
+    result, last = polling.wait_until_terminal(
+        poll, journey, timeout=30, interval=0.5, clock=clock, sleep=clock.sleep
     )
     assert result == {"status": "completed", "result": {}}
     assert last.status_code == 200 and not answers
     assert seen == pytest.approx([0.05, 0.15, 0.35, 0.75, 1.25])
     assert journey.statuses() == ["pending", "processing", "completed"]
-    assert journey.polls[0] == (202, "pending")
+    assert journey.polls[0].status_code == 202 and len(journey.polls) == 5
     assert journey.line() == "pending → processing → completed in 1.26 s (5 polls)"
 
 
@@ -445,8 +446,9 @@ def test_polling_counts_from_the_submit_and_returns_a_failed_job_whatever_its_st
     clock = FakeClock()
     clock.now = 10.0
     failed = response(200, b'{"status":"failed","status_code":500,"error":{"message":"x"}}', at=10.3)
-    result, _, journey = polling.wait_until_terminal(
-        lambda: failed, job="job 1", timeout=5, interval=0.5, started=9.8, clock=clock, sleep=clock.sleep
+    journey = polling.Journey("1", started=9.8)
+    result, _ = polling.wait_until_terminal(
+        lambda: failed, journey, timeout=5, interval=0.5, clock=clock, sleep=clock.sleep
     )
     assert result["status"] == "failed"
     assert journey.line() == "pending → failed in 0.50 s (1 poll)"
@@ -469,7 +471,7 @@ def test_polling_fails_at_once_on_a_wrong_answer(answer: requests.Response, mess
     clock = FakeClock()
     with pytest.raises(GatewayError, match=message) as failure:
         polling.wait_until_terminal(
-            lambda: answer, job="job 1", timeout=30, interval=0.5, clock=clock, sleep=clock.sleep
+            lambda: answer, polling.Journey("1"), timeout=30, interval=0.5, clock=clock, sleep=clock.sleep
         )
     assert "GET /v1/async/x/1" in str(failure.value)
     assert clock.now < 0.1
@@ -482,7 +484,12 @@ def test_polling_times_out_with_the_history() -> None:
         GatewayError, match=r"job 1 not terminal after 2 s \(BIFROST_POLL_TIMEOUT\): pending → processing"
     ):
         polling.wait_until_terminal(
-            lambda: answers.pop(0), job="job 1", timeout=2, interval=0.5, clock=clock, sleep=clock.sleep
+            lambda: answers.pop(0),
+            polling.Journey("1"),
+            timeout=2,
+            interval=0.5,
+            clock=clock,
+            sleep=clock.sleep,
         )
     assert clock.now == pytest.approx(2.0)
 
