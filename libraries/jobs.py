@@ -21,7 +21,7 @@ from robot.api.deco import keyword
 
 from libraries import endpoints, keys, polling
 from libraries.core import Core, Job, Request, answered, json_or_none, label, received_at, snippet
-from libraries.polling import Batch, BatchJob, Journey
+from libraries.polling import Batch, Journey
 
 NIL_JOB_ID = "00000000-0000-0000-0000-000000000000"
 TTL_HEADER = "x-bf-async-job-result-ttl"
@@ -70,26 +70,23 @@ class JobKeywords(Core):
         chosen = model or self.config.model(target.name)
         return Request("POST", target.path, arguments, target.name, self.role(key), key_format, model=chosen)
 
+    def _job(self, request: Request, answer: Response | BaseException) -> Job:
+        """The handle of the job a submit or create made (``id`` None if the answer has none)."""
+        endpoint = request.endpoint or "responses"
+        job = Job(endpoint, None, request.key, request.key_format, route=request.route, model=request.model)
+        if isinstance(answer, Response):
+            body = json_or_none(answer)
+            job_id = body.get("id") if isinstance(body, dict) else None
+            job.id = job_id if isinstance(job_id, str) and job_id else None
+            job.response, job.sent_at = answer, received_at(answer) - answer.elapsed.total_seconds()
+            if job.id and 200 <= answer.status_code < 300:
+                self.timings.append((job.endpoint, "submit", answer.elapsed.total_seconds()))
+        return job
+
     @keyword("Job From Answer")
     def job_from_answer(self, request: Request, response: Response) -> Job:
         """A job handle from a submit or an integration create and its answer; ``id`` None if it has none."""
-        body = json_or_none(response)
-        job_id = body.get("id") if isinstance(body, dict) else None
-        job_id = job_id if isinstance(job_id, str) and job_id else None
-        endpoint = request.endpoint or "responses"
-        if job_id and 200 <= response.status_code < 300:
-            self.timings.append((endpoint, "submit", response.elapsed.total_seconds()))
-        sent = received_at(response) - response.elapsed.total_seconds()
-        job = Job(
-            endpoint,
-            job_id,
-            request.key,
-            request.key_format,
-            sent,
-            response,
-            request.route,
-            model=request.model,
-        )
+        job = self._job(request, response)
         logger.info(f"{answered(response)}: {job}")
         return job
 
@@ -285,10 +282,6 @@ class JobKeywords(Core):
         return watched
 
     # ------------------------------------------------------------------ many jobs at once
-    def _batch_poll(self, key: str, job: BatchJob) -> Response:
-        headers = keys.key_headers(self.role(key))
-        return self.send("GET", job.poll_path, f"poll of job {job.job_id}", headers=headers)
-
     def _fail_with(self, problems: list[str], what: str) -> None:
         if problems:
             raise self.fail(f"{len(problems)} {what}:\n" + "\n".join(problems[:20]))
@@ -305,15 +298,11 @@ class JobKeywords(Core):
             [partial(self._send, r, f"submit of {r.endpoint}") for r in prepared], BATCH_WORKERS
         )
         elapsed = time.monotonic() - started
-        jobs = Batch([BatchJob(n, a) for n, a in zip(names, answers, strict=True)])
-        problems = polling.submit_problems(jobs.jobs)
-        self.timings += [
-            (job.endpoint, "submit", job.submit.elapsed.total_seconds())
-            for job in jobs.jobs
-            if isinstance(job.submit, Response) and job.job_id
-        ]
+        jobs = Batch([self._job(request, answer) for request, answer in zip(prepared, answers, strict=True)])
         logger.info(f"{len(jobs.jobs)} submits sent at once, answered within {elapsed:.2f} s: {jobs!r}")
-        self._fail_with(problems, f"of {len(jobs.jobs)} submits went wrong")
+        self._fail_with(
+            polling.submit_problems(jobs.jobs, answers), f"of {len(jobs.jobs)} submits went wrong"
+        )
         return jobs
 
     @keyword("Wait Until Every Job Is Terminal")
@@ -321,20 +310,19 @@ class JobKeywords(Core):
         """Polls every job of the batch in rounds (a round all at once) until all are completed or failed;
         in-flight polls must answer 202. Fails with every problem after the wait."""
         started = time.monotonic()
-        problems = polling.poll_until_terminal(
+        problems, polls = polling.poll_until_terminal(
             jobs.jobs,
-            partial(self._batch_poll, key),
+            lambda job: self._send(self.poll_request(job, key=key), f"poll of job {job.id}"),
             timeout=self.config.poll_timeout,
             interval=self.config.poll_interval,
             workers=BATCH_WORKERS,
         )
-        for job in jobs.jobs:
-            if job.terminal and job.last is not None and isinstance(job.submit, Response):
-                sent = received_at(job.submit) - job.submit.elapsed.total_seconds()
-                self.timings.append((job.endpoint, "terminal", received_at(job.last) - sent))
-        outcomes = Counter(str(job.body.get("status")) for job in jobs.jobs)
+        finished = [job for job in jobs.jobs if job.seen_terminal_at is not None]
+        self.timings += [
+            (job.endpoint, "terminal", (job.seen_terminal_at or 0) - job.sent_at) for job in finished
+        ]
+        outcomes = Counter(str(job.envelope.get("status", "not terminal")) for job in jobs.jobs if job.id)
         summary = ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items()))
-        polls = sum(job.polls for job in jobs.jobs)
         logger.info(
             f"{len(jobs.jobs)} jobs: {summary} after {time.monotonic() - started:.2f} s ({polls} polls)"
         )
@@ -343,8 +331,11 @@ class JobKeywords(Core):
     @keyword("Every Poll Should Return Its Own Job")
     def every_poll_should_return_its_own_job(self, jobs: Batch, key: str = "default") -> None:
         """Polls every job of the batch once more, all at once: each answer is that job, 200 and terminal."""
-        ready = [job for job in jobs.jobs if job.job_id is not None]
-        answers = polling.all_at_once([partial(self._batch_poll, key, job) for job in ready], BATCH_WORKERS)
+        ready = [job for job in jobs.jobs if job.id is not None]
+        polls = [
+            partial(self._send, self.poll_request(job, key=key), f"poll of job {job.id}") for job in ready
+        ]
+        answers = polling.all_at_once(polls, BATCH_WORKERS)
         problems = [
             p for job, a in zip(ready, answers, strict=True) if (p := polling.own_job_problem(job, a))
         ]

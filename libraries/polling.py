@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,6 +21,7 @@ from requests import Response
 
 from libraries.core import (
     GatewayError,
+    Job,
     answered,
     content_type,
     is_json,
@@ -31,7 +32,6 @@ from libraries.core import (
     short,
     snippet,
 )
-from libraries.endpoints import endpoint
 from libraries.envelope import RANK, TERMINAL, is_absent, parse_time, poll_problem
 
 T = TypeVar("T")
@@ -111,17 +111,13 @@ class Journey:
         return f"poll {index + 1} of {len(self.polls)} ({answered(self.polls[index])})"
 
 
-def delays(interval: float, first: float = FIRST_POLL, floor: float = FLOOR) -> Callable[[], float]:
+def delays(interval: float, first: float = FIRST_POLL, floor: float = FLOOR) -> Iterator[float]:
     """Successive waits before each poll: soon at first, doubling up to the poll interval."""
     ceiling = max(interval, floor)
-    current = max(floor, min(first, ceiling))
-
-    def next_delay() -> float:
-        nonlocal current
-        value, current = current, min(current * 2, ceiling)
-        return value
-
-    return next_delay
+    wait = max(floor, min(first, ceiling))
+    while True:
+        yield wait
+        wait = min(wait * 2, ceiling)
 
 
 def wait_until_terminal(
@@ -140,12 +136,12 @@ def wait_until_terminal(
     its HTTP status, which the caller asserts."""
     journey.started = clock() if journey.started is None else journey.started
     deadline = clock() + timeout
-    next_delay = delays(interval)
+    waits = delays(interval)
     # A job like the earlier ones of its kind is first polled just before it should be done, then
     # the polls come fast again: few requests, and little time between the end and the poll that sees it.
     first = max(FLOOR, journey.started + EXPECTED_SHARE * expected - clock()) if expected else None
     while True:
-        wait = first if first is not None else next_delay()
+        wait = first if first is not None else next(waits)
         first = None
         sleep(max(0.0, min(wait, deadline - clock())))
         exchange = poll()
@@ -285,37 +281,11 @@ def check_json_content_type(watched: Journey) -> None:
 
 # ---------------------------------------------------------------------- many jobs at once
 @dataclass
-class BatchJob:
-    """One job of a batch: where it went, what its submit answered, its latest poll."""
-
-    endpoint: str
-    submit: Response | BaseException
-    job_id: str | None = None
-    last: Response | None = None
-    polls: int = 0
-
-    @property
-    def poll_path(self) -> str:
-        return endpoint(self.endpoint).poll_path(str(self.job_id))
-
-    @property
-    def body(self) -> dict[str, Any]:
-        value = json_or_none(self.last) if self.last is not None else None
-        return value if isinstance(value, dict) else {}
-
-    @property
-    def terminal(self) -> bool:
-        return self.body.get("status") in TERMINAL
-
-
-@dataclass
 class Batch:
-    jobs: list[BatchJob] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
 
     def __repr__(self) -> str:
-        spread = ", ".join(
-            f"{name} ×{count}" for name, count in Counter(j.endpoint for j in self.jobs).items()
-        )
+        spread = ", ".join(f"{name} ×{n}" for name, n in Counter(job.endpoint for job in self.jobs).items())
         return f"<{len(self.jobs)} jobs: {spread}>"
 
     __str__ = __repr__
@@ -352,70 +322,66 @@ def _read(exchange: Response | BaseException) -> dict[str, Any] | str:
         return str(err)
 
 
-def submit_problems(jobs: Sequence[BatchJob]) -> list[str]:
-    """Takes each job's id from its submit answer; returns every submit that did not answer 202 with a
-    job id, and every id given to more than one job."""
+def submit_problems(jobs: Sequence[Job], answers: Sequence[Response | BaseException]) -> list[str]:
+    """Every submit that did not answer 202 with a job id, and every job id given to more than one job."""
     problems: list[str] = []
-    for job in jobs:
-        body = _read(job.submit)
-        job.job_id = body.get("id") if isinstance(body, dict) and isinstance(body.get("id"), str) else None
-        if isinstance(job.submit, BaseException):
-            problems.append(str(job.submit))
-        elif job.submit.status_code != 202 or job.job_id is None:
-            problems.append(f"{answered(job.submit)}, expected 202 with a job id: {snippet(job.submit)}")
-    counts = Counter(job.job_id for job in jobs if job.job_id)
+    for job, answer in zip(jobs, answers, strict=True):
+        if isinstance(answer, BaseException):
+            problems.append(str(answer))
+        elif answer.status_code != 202 or job.id is None:
+            problems.append(f"{answered(answer)}, expected 202 with a job id: {snippet(answer)}")
+    counts = Counter(job.id for job in jobs if job.id)
     return problems + [f"job id {job_id} was given to {n} jobs" for job_id, n in counts.items() if n > 1]
 
 
 def poll_until_terminal(
-    jobs: Sequence[BatchJob],
-    poll: Callable[[BatchJob], Response],
+    jobs: Sequence[Job],
+    poll: Callable[[Job], Response],
     *,
     timeout: float,
     interval: float,
     workers: int,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
-) -> list[str]:
-    """Polls every unfinished job in rounds, all of a round at once, until all are terminal. Returns the
-    problems seen (a request error, an unusable answer, an in-flight answer other than 202, time running
-    out), one line each; a job with a problem is polled no more."""
+) -> tuple[list[str], int]:
+    """Polls every unfinished job in rounds, all of a round at once, until all are terminal (recorded on
+    each job). Returns the problems seen (a request error, an unusable answer, an in-flight answer other
+    than 202, time running out), one line each, and how many polls it made; a job with a problem is polled
+    no more."""
     problems: list[str] = []
     deadline = clock() + timeout
-    next_delay = delays(interval)
-    waiting = [job for job in jobs if job.job_id is not None]
+    waits = delays(interval)
+    waiting, polls = [job for job in jobs if job.id is not None], 0
     while waiting:
-        sleep(max(0.0, min(next_delay(), deadline - clock())))
+        sleep(max(0.0, min(next(waits), deadline - clock())))
         answers = all_at_once([partial(poll, job) for job in waiting], workers)
-        still: list[BatchJob] = []
+        still: list[Job] = []
         for job, exchange in zip(waiting, answers, strict=True):
-            job.polls += 1
-            job.last = exchange if isinstance(exchange, Response) else job.last
-            body = _read(exchange)
+            polls, body = polls + 1, _read(exchange)
             if isinstance(body, str) or not isinstance(exchange, Response):
                 problems.append(str(body))
-            elif body.get("status") not in TERMINAL and (problem := poll_problem(exchange, body)):
-                problems.append(problem)  # a finished job's answer is judged by its own check
-            elif not job.terminal:
+            elif body.get("status") in TERMINAL:  # its HTTP status is judged by its own check
+                job.terminal, job.seen_terminal_at, job.envelope = exchange, received_at(exchange), body
+            elif problem := poll_problem(exchange, body):
+                problems.append(problem)
+            else:
                 still.append(job)
         waiting = still
         if waiting and clock() >= deadline:
-            problems += [
-                f"job {job.job_id} ({job.endpoint}) not terminal after {timeout:g} s" for job in waiting
-            ]
+            problems += [f"job {job.id} ({job.endpoint}) not terminal after {timeout:g} s" for job in waiting]
             break
-    return problems
+    return problems, polls
 
 
-def own_job_problem(job: BatchJob, exchange: Response | BaseException) -> str | None:
+def own_job_problem(job: Job, exchange: Response | BaseException) -> str | None:
     """Why a poll of `job` did not return that job, finished (another id, not 200 and terminal), or None."""
     body = _read(exchange)
     if isinstance(body, str) or not isinstance(exchange, Response):
         return str(body)
     # The id is the job's identity. request_id is not compared: whether a poll answers with the
     # submit's request id or its own is not confirmed for every Bifrost build.
-    if body.get("id") != job.job_id:
-        return f"{label(exchange)} returned job {body.get('id')!r} instead of {job.job_id!r}"
+    if body.get("id") != job.id:
+        return f"{label(exchange)} returned job {body.get('id')!r} instead of {job.id!r}"
     if body.get("status") not in TERMINAL or exchange.status_code != 200:
         return f"{answered(exchange)} with status {body.get('status')!r} for a finished job"
     return None

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from libraries import core, endpoints, envelope, keys, polling  # noqa: E402
-from libraries.core import GatewayError  # noqa: E402
+from libraries.core import GatewayError, Job  # noqa: E402
 from libraries.masking import Masker, secrets_from_environment  # noqa: E402
 from variables import ENDPOINT_NAMES, load_config  # noqa: E402
 
@@ -374,9 +374,8 @@ def test_jobs_are_spread_over_every_endpoint() -> None:
     assert len(set(ids)) == 50
 
 
-def batch_job(request_id: str = "r1") -> polling.BatchJob:
-    submit = answer(202, job("pending", request_id=request_id))
-    return polling.BatchJob("chat-completions", submit, job_id=JOB)
+def batch_job(request_id: str = "r1", job_id: str = JOB) -> Job:
+    return Job("chat-completions", job_id, response=answer(202, job("pending", request_id=request_id)))
 
 
 def test_a_poll_must_return_its_own_job() -> None:
@@ -398,7 +397,7 @@ def test_batch_polling_reports_wrong_in_flight_answers_and_timeouts() -> None:
     def sleep(seconds: float) -> None:
         now[0] += 1.0
 
-    problems = polling.poll_until_terminal(
+    problems, _ = polling.poll_until_terminal(
         jobs,
         lambda _: next(answers, answer(202, job("pending"))),
         timeout=2,
@@ -430,15 +429,20 @@ def test_own_job_problems_for_unusable_answers_and_errors() -> None:
     )
 
 
-def test_batch_jobs_read_their_last_answer() -> None:
-    own = batch_job()
-    assert own.poll_path == f"/v1/async/chat/completions/{JOB}"
-    assert (own.body, own.terminal) == ({}, False)
-    own.last = raw_answer(200, b"not json")
-    assert (own.body, own.terminal) == ({}, False)
-    own.last = answer(200, completed(status="failed"))
-    assert own.terminal and own.body["status"] == "failed"
-    group = polling.Batch([own, batch_job(), polling.BatchJob("ocr", requests.Timeout("t"))])
+def test_submit_problems_name_each_bad_submit_and_each_shared_id() -> None:
+    refused = answer(400, {"error": {"message": "bad"}})
+    jobs = [batch_job(), batch_job(), Job("ocr", None, response=refused), Job("ocr", None)]
+    answers = [jobs[0].response, jobs[1].response, refused, requests.Timeout("POST /x → no response")]
+    assert polling.submit_problems(jobs, answers) == [  # type: ignore[arg-type]
+        f"GET /v1/async/chat/completions/{JOB} answered 400, expected 202 with a job id:"
+        ' \'{"error": {"message": "bad"}}\'',
+        "POST /x → no response",
+        f"job id {JOB} was given to 2 jobs",
+    ]
+
+
+def test_batches_and_spreads() -> None:
+    group = polling.Batch([batch_job(), batch_job(), Job("ocr", None)])
     assert repr(group) == str(group) == "<3 jobs: chat-completions ×2, ocr ×1>"
     with pytest.raises(ValueError, match="no endpoints"):
         polling.spread([], 3)
@@ -456,45 +460,44 @@ def test_all_at_once_keeps_call_order_and_returns_exceptions() -> None:
 
 
 def test_batch_polling_until_every_job_ends() -> None:
-    first, second = batch_job("r1"), batch_job("r2")
-    second.job_id = "second-job"
-    refused = polling.BatchJob("ocr", answer(400, {"error": {"message": "bad"}}))  # no job id: not polled
+    first, second = batch_job("r1"), batch_job("r2", "second-job")
+    refused = Job("ocr", None, response=answer(400, {"error": {"message": "bad"}}))  # no job id: not polled
     script = {
         JOB: [answer(202, job("pending")), answer(200, completed())],
         "second-job": [
             answer(202, job("processing")),
             answer(202, job("processing")),
-            answer(200, completed()),
+            answer(200, completed(id="second-job")),
         ],
     }
     waits: list[float] = []
-    problems = polling.poll_until_terminal(
+    problems, polls = polling.poll_until_terminal(
         [first, second, refused],
-        lambda one: script[str(one.job_id)].pop(0),
+        lambda one: script[str(one.id)].pop(0),
         timeout=5,
         interval=0.5,
         workers=2,
         sleep=waits.append,
     )
-    assert problems == []
-    assert (first.polls, second.polls, refused.polls) == (2, 3, 0)
-    assert first.terminal and second.terminal and refused.last is None
+    # Each job is polled until its own end and no further: every scripted answer used, none missing.
+    assert problems == [] and polls == 5 and script == {JOB: [], "second-job": []}
+    assert first.envelope["status"] == second.envelope["status"] == "completed"
+    assert second.envelope["id"] == "second-job" and first.terminal is not None
+    assert refused.terminal is None and refused.envelope == {}
     assert waits == pytest.approx([0.05, 0.1, 0.2])
 
 
 def test_batch_polling_reports_errors_and_unusable_answers_and_stops_polling_those_jobs() -> None:
-    jobs = [batch_job("r1"), batch_job("r2"), batch_job("r3")]
-    for index, one in enumerate(jobs):
-        one.job_id = f"job-{index}"
+    jobs = [batch_job(job_id=f"job-{index}") for index in range(3)]
 
-    def poll(one: polling.BatchJob) -> requests.Response:
-        if one.job_id == "job-0":
+    def poll(one: Job) -> requests.Response:
+        if one.id == "job-0":
             raise requests.ConnectionError("GET /v1/async/chat/completions/job-0 → connection refused")
-        if one.job_id == "job-1":
+        if one.id == "job-1":
             return raw_answer(502, b"<html>bad gateway</html>", "text/html")
         return answer(200, completed())
 
-    problems = polling.poll_until_terminal(
+    problems, polls = polling.poll_until_terminal(
         jobs, poll, timeout=5, interval=0.5, workers=3, sleep=lambda _: None
     )
     assert problems == [
@@ -502,7 +505,7 @@ def test_batch_polling_reports_errors_and_unusable_answers_and_stops_polling_tho
         f"GET /v1/async/chat/completions/{JOB} answered 502 with text/html instead of JSON:"
         " '<html>bad gateway</html>'",
     ]
-    assert [one.polls for one in jobs] == [1, 1, 1]
+    assert polls == 3 and [one.terminal is not None for one in jobs] == [False, False, True]
 
 
 # ---------------------------------------------------------------------- the recased key

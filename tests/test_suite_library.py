@@ -413,10 +413,10 @@ class FakeClock:
 
 
 def test_delays_start_soon_and_double_up_to_the_interval() -> None:
-    next_delay = polling.delays(0.5)
-    assert [next_delay() for _ in range(6)] == pytest.approx([0.05, 0.1, 0.2, 0.4, 0.5, 0.5])
+    waits = polling.delays(0.5)
+    assert [next(waits) for _ in range(6)] == pytest.approx([0.05, 0.1, 0.2, 0.4, 0.5, 0.5])
     floor = polling.delays(0.001)
-    assert [floor(), floor()] == [polling.FLOOR, polling.FLOOR]
+    assert [next(floor), next(floor)] == [polling.FLOOR, polling.FLOOR]
 
 
 def test_polling_backs_off_and_returns_the_terminal_envelope() -> None:
