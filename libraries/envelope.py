@@ -32,11 +32,9 @@ def poll_problem(response: Response, body: Mapping[str, Any]) -> str | None:
     if status not in RANK:
         return f"{answered(response)} with {'no job status' if status is None else f'status {status!r}'}"
     wanted = 202 if status in IN_FLIGHT else 200
-    return (
-        None
-        if response.status_code == wanted
-        else f"{answered(response)} for a {status} job, expected {wanted}"
-    )
+    if response.status_code != wanted:
+        return f"{answered(response)} for a {status} job, expected {wanted}"
+    return None
 
 
 def parse_time(value: object, name: str = "timestamp") -> datetime:
@@ -62,9 +60,8 @@ def _times(envelope: Mapping[str, Any], where: str, why: str) -> tuple[datetime,
     missing = [name for name in ("completed_at", "expires_at") if is_absent(envelope, name)]
     if missing:
         raise AssertionError(f"{where}: {why} {' and '.join(missing)}: {short(envelope)}")
-    return parse_time(envelope["completed_at"], "completed_at"), parse_time(
-        envelope["expires_at"], "expires_at"
-    )
+    completed = parse_time(envelope["completed_at"], "completed_at")
+    return completed, parse_time(envelope["expires_at"], "expires_at")
 
 
 def check_job_id(envelope: Mapping[str, Any], where: str) -> None:
@@ -91,7 +88,7 @@ def check_pending_envelope(envelope: Mapping[str, Any], where: str, now: datetim
     present = [name for name in ("completed_at", "expires_at") if not is_absent(envelope, name)]
     if present:
         raise AssertionError(
-            f"{where}: {' and '.join(present)} should be absent until the job ends: {short(envelope)}"
+            f"{where}: {' and '.join(present)} should be absent on submit: {short(envelope)}"
         )
 
 
@@ -101,24 +98,15 @@ def check_terminal_envelope(envelope: Mapping[str, Any], job_id: str | None, whe
     if status not in TERMINAL:
         raise AssertionError(f"{where}: status should be completed or failed, got {status!r}")
     if envelope.get("id") != job_id:
-        raise AssertionError(
-            f"{where}: envelope id {envelope.get('id')!r} differs from the job id {job_id!r}"
-        )
+        raise AssertionError(f"{where}: envelope id {envelope.get('id')!r} is not the job id {job_id!r}")
     completed, expires = _times(envelope, where, f"a {status} job should have")
     if expires <= completed:
-        raise AssertionError(
-            f"{where}: expires_at {envelope['expires_at']} should be after"
-            f" completed_at {envelope['completed_at']}"
-        )
+        raise AssertionError(f"{where}: expires_at should be after completed_at: {short(envelope)}")
     if status == "completed" and envelope.get("result") in (None, {}, [], ""):
+        raise AssertionError(f"{where}: a completed job should carry a non-empty result: {short(envelope)}")
+    if status == "failed" and (envelope.get("error") is None or not envelope.get("status_code")):
         raise AssertionError(
-            f"{where}: a completed job should carry a non-empty result, got {envelope.get('result')!r}"
-        )
-    if status == "failed" and envelope.get("error") is None:
-        raise AssertionError(f"{where}: a failed job should carry an error: {short(envelope)}")
-    if status == "failed" and not envelope.get("status_code"):
-        raise AssertionError(
-            f"{where}: a failed job should have a non-zero status_code, got {envelope.get('status_code')!r}"
+            f"{where}: a failed job should carry an error and a non-zero status_code: {short(envelope)}"
         )
 
 
@@ -150,8 +138,7 @@ def check_error_envelope(body: Any, where: str) -> None:
     """Bifrost's error envelope: a JSON object with a non-empty error.message."""
     if not isinstance(body, dict) or error_message({"error": body.get("error")}) is None:
         raise AssertionError(
-            f"{where}: the body should be Bifrost's error envelope with a non-empty error.message,"
-            f" got {short(body)}"
+            f"{where}: expected Bifrost's error envelope with an error.message, got {short(body)}"
         )
 
 
@@ -164,51 +151,43 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _vector(value: Any) -> bool:
+def _score(item: Mapping[str, Any]) -> bool:
+    return _number(item.get("relevance_score"))
+
+
+def _embedding(item: Mapping[str, Any]) -> bool:
     # A float array by default; base64 text when the caller asks for that encoding.
+    value = item.get("embedding")
     return (bool(value) and all(map(_number, value))) if isinstance(value, list) else _text(value)
 
 
 @dataclass(frozen=True)
 class Shape:
-    description: str  # what the result holds, as test names and the log say it
-    field: str  # the result's field that holds it: a non-empty array, or a non-empty text if `is_text`
-    wanted: str = ""  # what each element of the array (or the text) must be
-    holds: Callable[[Any], bool] | None = None  # whether an element has it
-    is_text: bool = False
+    """What a completed job's result holds: `field` is a non-empty array whose elements (objects) all pass
+    `each`, a non-empty array of anything if `each` is None, or a non-empty text if `text`."""
+
+    description: str  # as test names, failure messages and the log say it
+    field: str
+    each: Callable[[Mapping[str, Any]], bool] | None = None
+    text: bool = False
 
 
 _IMAGES = Shape(
-    "data[] with b64_json or url",
-    "data",
-    "b64_json or url",
-    lambda d: _text(d.get("b64_json")) or _text(d.get("url")),
+    "data[] with b64_json or url", "data", lambda d: _text(d.get("b64_json")) or _text(d.get("url"))
 )
 SHAPES: dict[str, Shape] = {
-    "text-completions": Shape(
-        "choices[] with text", "choices", "a text string", lambda c: isinstance(c.get("text"), str)
-    ),
+    "text-completions": Shape("choices[] with text", "choices", lambda c: isinstance(c.get("text"), str)),
     "chat-completions": Shape(
-        "choices[] with a message",
-        "choices",
-        "a message object",
-        lambda c: isinstance(c.get("message"), Mapping),
+        "choices[] with a message", "choices", lambda c: isinstance(c.get("message"), dict)
     ),
     "responses": Shape("a non-empty output[]", "output"),
-    "embeddings": Shape(
-        "data[] with an embedding", "data", "a non-empty embedding", lambda d: _vector(d.get("embedding"))
-    ),
-    "speech": Shape("base64 audio", "audio", "non-empty base64 audio", is_text=True),
-    "transcriptions": Shape("the transcribed text", "text", "the transcribed text", is_text=True),
+    "embeddings": Shape("data[] with an embedding", "data", _embedding),
+    "speech": Shape("non-empty base64 audio", "audio", text=True),
+    "transcriptions": Shape("the transcribed text", "text", text=True),
     "image-generations": _IMAGES,
     "image-edits": _IMAGES,
     "image-variations": _IMAGES,
-    "rerank": Shape(
-        "results[] sorted by relevance, highest first",
-        "results",
-        "a numeric relevance_score",
-        lambda r: _number(r.get("relevance_score")),
-    ),
+    "rerank": Shape("results[] sorted by relevance, highest first", "results", _score),
     "ocr": Shape("a non-empty pages[]", "pages"),
 }
 
@@ -227,22 +206,19 @@ def check_result_shape(endpoint: str, envelope: Mapping[str, Any], where: str) -
         raise AssertionError(
             f"{where}: a completed job's result should be an object, got {short(result, 160)}"
         )
-    if shape.is_text:
-        if not _text(result.get(shape.field)):
-            raise AssertionError(
-                f"{where}: result.{shape.field} should be {shape.wanted}, got {short(result, 160)}"
-            )
-        return
-    items = non_empty_list(result, shape.field, where)
+    if shape.text and not _text(result.get(shape.field)):
+        raise AssertionError(
+            f"{where}: result.{shape.field} should be {shape.description}, got {short(result, 160)}"
+        )
+    items = [] if shape.text else non_empty_list(result, shape.field, where)
     for index, item in enumerate(items):
-        if shape.holds and not (isinstance(item, Mapping) and shape.holds(item)):
+        if shape.each and not (isinstance(item, Mapping) and shape.each(item)):
             raise AssertionError(
-                f"{where}: result.{shape.field}[{index}] should have {shape.wanted}, got {short(item, 160)}"
+                f"{where}: result should hold {shape.description};"
+                f" result.{shape.field}[{index}] is {short(item, 160)}"
             )
     scores = [item["relevance_score"] for item in items] if endpoint == "rerank" else []
-    for index in range(1, len(scores)):
-        if scores[index] > scores[index - 1]:
-            raise AssertionError(
-                f"{where}: result.results should be sorted by relevance_score, highest first;"
-                f" got {scores} (index {index} is higher than the one before it)"
-            )
+    if scores != sorted(scores, reverse=True):
+        raise AssertionError(
+            f"{where}: result.results should be sorted by relevance_score, highest first; got {scores}"
+        )

@@ -128,8 +128,8 @@ def test_good_results_pass_and_empty_ones_fail(name: str) -> None:
     [
         ("rerank", {"results": [{"relevance_score": 0.2}, {"relevance_score": 0.7}]}, "highest first"),
         ("image-edits", {"data": [{"revised_prompt": "x"}]}, "b64_json or url"),
-        ("embeddings", {"data": [{"embedding": []}]}, "non-empty embedding"),
-        ("chat-completions", {"choices": [{"text": "hi"}]}, "a message object"),
+        ("embeddings", {"data": [{"embedding": []}]}, "with an embedding; result.data.0. is"),
+        ("chat-completions", {"choices": [{"text": "hi"}]}, "with a message; result.choices.0. is"),
         ("speech", {"audio": ""}, "base64 audio"),
     ],
 )
