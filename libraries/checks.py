@@ -1,8 +1,6 @@
-"""Check keywords: what an answer or a job must look like. Each sends nothing.
-
-"Submit Answer ..." checks read the submit answer on a job handle; "Response ..." checks take any
-answer (`${job.response}` or a RequestsLibrary response); checks on a finished job take its handle
-after `Wait Until Job Is Terminal`.
+"""Check keywords: what an answer or a job must look like; none sends anything. "Response ..." checks take a
+RequestsLibrary response or a job handle (its submit answer); finished-job checks take the handle after
+`Wait Until Job Is Terminal`, watched-job checks what `Observe Job Until Terminal` returned.
 """
 
 from __future__ import annotations
@@ -55,9 +53,31 @@ def _failing_status(code: object, wanted: int | None, what: str) -> None:
         raise AssertionError(f"{what} is {code!r}, expected the provider's 4xx or 5xx")
 
 
+# What an answer holds, for _body_should: the integration routes' retrieved jobs, a refused submit.
+def _responses_object(body: dict[str, Any]) -> bool:
+    return body.get("object") == "response" and body.get("status") == "completed" and bool(body.get("output"))
+
+
+def _anthropic_message(body: dict[str, Any]) -> bool:
+    content = body.get("content")
+    return (
+        (body.get("type"), body.get("role")) == ("message", "assistant")
+        and isinstance(content, list)
+        and bool(content)
+    )
+
+
 def _anthropic_error(body: dict[str, Any]) -> bool:
     message = body["error"].get("message") if isinstance(body.get("error"), dict) else None
     return body.get("type") == "error" and isinstance(message, str) and bool(message)
+
+
+def _no_job(body: dict[str, Any]) -> bool:
+    return not body.get("id") and body.get("status") not in envelope.RANK
+
+
+def _not_openai(body: dict[str, Any]) -> bool:
+    return all(body.get(name) in (None, "", []) for name in ("object", "output"))
 
 
 class CheckKeywords(Core):
@@ -66,36 +86,30 @@ class CheckKeywords(Core):
         if not holds(body):
             raise self.fail(f"{answered(response)}, expected {wanted}: {short(body)}")
 
-    def _ended(
-        self, job: Job, wanted: str = "", status_code: int | None = None
-    ) -> tuple[Response, dict[str, Any]]:
-        """The finished job's terminal poll and envelope; fails unless it ended `wanted` (`status_code`)."""
+    def _ended(self, job: Job, wanted: str = "", code: int | None = None) -> tuple[Response, dict[str, Any]]:
+        """The finished job's terminal poll and envelope; fails unless it ended `wanted` (with `code`)."""
         if job.terminal is None:
             raise self.fail(f"{job} has not been waited for: use Wait Until Job Is Terminal first")
         result = job.envelope
-        status, code = result.get("status"), result.get("status_code")
-        if wanted and (status != wanted or status_code not in (None, code)):
-            expected = wanted if status_code is None else f"{wanted} with status_code {status_code}"
-            raise self.fail(
-                f"{label(job.terminal)}: job {job.id} ended {status!r} (status_code {code!r}), expected"
-                f" {expected}: {short(result)}"
-            )
+        if wanted and (result.get("status") != wanted or code not in (None, result.get("status_code"))):
+            expected = wanted if code is None else f"{wanted} with status_code {code}"
+            ended = f"job {job.id} ended {result.get('status')!r}"
+            raise self.fail(f"{label(job.terminal)}: {ended}, expected {expected}: {short(result)}")
         return job.terminal, result
 
     def _completed(self, job: Job) -> dict[str, Any]:
         """The completed job's envelope; skips, as upstream does, when the job did not complete."""
-        result = self._ended(job)[1]
-        if result.get("status") != "completed":
-            raise self.skip(
-                f"the {job.endpoint} job ended {result.get('status')!r}, so its result cannot be checked"
-            )
-        return result
+        status = self._ended(job)[1].get("status")
+        if status != "completed":
+            raise self.skip(f"the {job.endpoint} job ended {status!r}, so its result shape cannot be checked")
+        return job.envelope
 
     def _json_content_type(self, answer: Response) -> None:
         if not is_json(content_type(answer)):
-            raise self.fail(
-                f"{answered(answer)} with Content-Type {content_type(answer)!r} instead of application/json"
-            )
+            raise self.fail(f"{answered(answer)} with Content-Type {content_type(answer)!r}, not JSON")
+
+    def _error_envelope(self, answer: Response) -> None:
+        self.check(envelope.check_error_envelope, json_or_none(answer), label(answer))
 
     # ------------------------------------------------------------------ any answer
     @keyword("Response Status Should Be")
@@ -110,23 +124,19 @@ class CheckKeywords(Core):
     def response_should_be_an_error_with_status(self, response: Job | Response, *expected: str) -> None:
         """The status is one of ``expected`` and the body is Bifrost's error envelope with a message."""
         self.response_status_should_be(response, *expected)
-        self.check(envelope.check_error_envelope, json_or_none(_answer(response)), label(_answer(response)))
+        self._error_envelope(_answer(response))
 
     @keyword("Response Should Be Refused Without A Job")
     def response_should_be_refused_without_a_job(self, response: Job | Response, *expected: str) -> None:
         """The status is one of ``expected``, the body is an error envelope, and it names no job."""
         self.response_should_be_an_error_with_status(response, *expected)
-        self._body_should(
-            _answer(response),
-            lambda b: not b.get("id") and b.get("status") not in envelope.RANK,
-            "an error, not a job envelope",
-        )
+        self._body_should(_answer(response), _no_job, "an error, not a job envelope")
 
     @keyword("Error Message Should Name")
     def error_message_should_name(self, response: Job | Response, field: str) -> None:
         """The error envelope's message names ``field`` (any letter case) and is not the stream message."""
         answer = _answer(response)
-        self.check(envelope.check_error_envelope, json_or_none(answer), label(answer))
+        self._error_envelope(answer)
         message = envelope.error_message(json_object(answer)) or ""
         if field.lower() not in message.lower():
             raise self.fail(f"{answered(answer)} with {message!r}, which does not name {field!r}")
@@ -164,20 +174,17 @@ class CheckKeywords(Core):
         if "request_id" not in body:
             raise self.skip("the gateway's job envelope has no request_id (older Bifrost builds)")
         if body["request_id"] != request_id:
-            raise self.fail(
-                f"{label(_answer(job))}: request_id is {body['request_id']!r}, not the x-request-id sent"
-                f" ({request_id!r})"
-            )
+            raise self.fail(f"{label(_answer(job))}: request_id {body['request_id']!r}, sent {request_id!r}")
 
     @keyword("Key Was Accepted At Submit")
     def key_was_accepted_at_submit(self, job: Job) -> bool:
-        """True when the submit took the key (202 with a job id); False when it refused it as unknown (400/500
-        with the error envelope), which shows it was read as a virtual key."""
+        """True when the submit took the key (202 with a job id), False when it refused it as unknown (400 or
+        500 with the error envelope): either way it was read as a virtual key."""
         answer = _answer(job)
         if answer.status_code not in (400, 500):
             self.submit_answer_should_have_a_job_id(job)
             return True
-        self.check(envelope.check_error_envelope, json_or_none(answer), label(answer))
+        self._error_envelope(answer)
         logger.info(f"{label(answer)} refused the key ({answer.status_code}): it was read as a virtual key")
         return False
 
@@ -186,13 +193,12 @@ class CheckKeywords(Core):
         """The median time the submits took to answer is at most ``BIFROST_SUBMIT_BUDGET``."""
         seconds = sorted(_answer(job).elapsed.total_seconds() for job in jobs)
         median, budget = statistics.median(seconds), self.config.submit_budget
-        shown = ", ".join(f"{value:.2f} s" for value in seconds)
+        shown = f"submits answered in {', '.join(f'{value:.2f} s' for value in seconds)}"
         if median > budget:
             raise self.fail(
-                f"submits answered in {shown}: the median {median:.2f} s is over BIFROST_SUBMIT_BUDGET"
-                f" ({budget:g} s); a submit should not wait for the provider"
+                f"{shown}: the median {median:.2f} s is over BIFROST_SUBMIT_BUDGET ({budget:g} s)"
             )
-        logger.info(f"submits answered in {shown} (median {median:.2f} s, budget {budget:g} s)")
+        logger.info(f"{shown} (median {median:.2f} s, budget {budget:g} s)")
 
     @keyword("Request Ids Should Be Distinct")
     def request_ids_should_be_distinct(self, *jobs: Job) -> None:
@@ -208,10 +214,7 @@ class CheckKeywords(Core):
                     f"{label(_answer(job))}: request_id is {request_id!r}, expected one of its own"
                 )
             if request_id in seen:
-                raise self.fail(
-                    f"{job} and {seen[request_id]} were submitted without x-request-id and got the same"
-                    f" request_id {request_id!r}"
-                )
+                raise self.fail(f"{job} and {seen[request_id]} got the same request_id {request_id!r}")
             seen[request_id] = job
         logger.info(f"{len(seen)} jobs, {len(seen)} different request ids")
 
@@ -223,8 +226,7 @@ class CheckKeywords(Core):
         body = json_object(response)
         if body.get("id") != job_id:
             raise self.fail(
-                f"{answered(response)} with the envelope of job {body.get('id')!r}, not {job_id!r}:"
-                f" {snippet(response, 200)}"
+                f"{answered(response)} with job {body.get('id')!r}, not {job_id!r}: {snippet(response)}"
             )
         if problem := envelope.poll_problem(response, body):
             raise self.fail(problem)
@@ -252,8 +254,7 @@ class CheckKeywords(Core):
 
     @keyword("Completed Job Result Should Have The Endpoint Shape")
     def completed_job_result_should_have_the_endpoint_shape(self, job: Job) -> None:
-        """The result holds what the endpoint returns (e.g. rerank ``results[]`` by relevance); skips unless
-        the job completed."""
+        """The result holds what the endpoint returns; skips (as upstream) unless the job completed."""
         name = endpoints.endpoint(job.endpoint).name
         self.check(envelope.check_result_shape, name, self._completed(job), f"job {job.id} ({name})")
         logger.info(f"result has {envelope.SHAPES[name].description}")
@@ -277,8 +278,7 @@ class CheckKeywords(Core):
 
     @keyword("Failed Job Should Report The Provider Error")
     def failed_job_should_report_the_provider_error(self, job: Job) -> None:
-        """Ended ``failed``, polled with 200: the provider's ``status_code`` (``ASYNC_FAILING_STATUS`` if
-        set), an error message, completed_at and expires_at, no result."""
+        """Failed, polled with 200: the provider's status_code, an error message, the end times, no result."""
         last, result = self._ended(job, "failed")
         where = label(last)
         if last.status_code != 200:
@@ -305,14 +305,12 @@ class CheckKeywords(Core):
         self.check(_failing_status, code, self.config.failing_status, f"job {job.id}: status_code")
         if response.status_code != code:
             raise self.fail(
-                f"{answered(response)} for a job that failed with status_code {code}:"
-                f" {snippet(response, 200)}"
+                f"{answered(response)}, expected the job's status_code {code}: {snippet(response)}"
             )
 
     @keyword("Answer Should Come Well Inside The TTL")
     def answer_should_come_well_inside_the_ttl(self, response: Response, job: Job, ttl: int) -> None:
-        """Skips when ``response`` came over half the TTL after the suite saw the job end (too late to show it
-        is still served)."""
+        """Skips when ``response`` came over half the TTL after the job ended (too late to say)."""
         after = received_at(response) - float(job.seen_terminal_at or 0)
         if after > int(ttl) / 2:
             raise self.skip(
@@ -375,38 +373,19 @@ class CheckKeywords(Core):
     def retrieved_job_should_be_a_completed_responses_object(self, response: Response) -> None:
         """200 with an OpenAI Responses object: ``object`` response, ``status`` completed, an ``output``."""
         self.response_status_should_be(response, "200")
-        self._body_should(
-            response,
-            lambda b: (
-                b.get("object") == "response" and b.get("status") == "completed" and bool(b.get("output"))
-            ),
-            "a completed Responses object (object response, status completed, a non-empty output)",
-        )
+        self._body_should(response, _responses_object, "a completed Responses object with an output")
 
     @keyword("Retrieved Job Should Be A Completed Messages Object")
     def retrieved_job_should_be_a_completed_messages_object(self, response: Response) -> None:
-        """200 with an Anthropic Message (``type`` message, ``role`` assistant, a non-empty ``content``), not
-        OpenAI-shaped."""
+        """200, an Anthropic Message (``type`` message, ``role`` assistant, a ``content``), not OpenAI's."""
         self.response_status_should_be(response, "200")
         self.retrieved_job_should_not_be_openai_shaped(response)
-        self._body_should(
-            response,
-            lambda b: (
-                (b.get("type"), b.get("role")) == ("message", "assistant")
-                and isinstance(b.get("content"), list)
-                and bool(b["content"])
-            ),
-            "an Anthropic Message (type message, role assistant, a non-empty content list)",
-        )
+        self._body_should(response, _anthropic_message, "an Anthropic Message with a non-empty content list")
 
     @keyword("Retrieved Job Should Not Be OpenAI-Shaped")
     def retrieved_job_should_not_be_openai_shaped(self, response: Response) -> None:
         """The Anthropic route's answer has no ``object`` of the OpenAI Responses shape and no ``output``."""
-        self._body_should(
-            response,
-            lambda b: all(b.get(name) in (None, "", []) for name in ("object", "output")),
-            "no object or output (the OpenAI Responses shape)",
-        )
+        self._body_should(response, _not_openai, "no object or output (the OpenAI Responses shape)")
 
     @keyword("Retrieved Job Should Be An Anthropic Error")
     def retrieved_job_should_be_an_anthropic_error(self, response: Response) -> None:
