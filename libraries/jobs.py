@@ -8,10 +8,10 @@ and log one journey line per job; each poll is logged at DEBUG only.
 
 from __future__ import annotations
 
+import itertools
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -101,7 +101,6 @@ class JobKeywords(Core):
         job: Job,
         key: str | None = None,
         key_format: str | None = None,
-        headers: dict[str, Any] | None = None,
         endpoint: str | None = None,
     ) -> Request:
         """One poll of ``job`` (``GET <submit path>/<id>``) with the job's own key or ``key``, on the job's
@@ -109,7 +108,7 @@ class JobKeywords(Core):
         target = endpoints.endpoint(endpoint or job.endpoint)
         role = job.key if key is None else key
         fmt = job.key_format if key_format is None else key_format
-        arguments = {"headers": self._headers(role, fmt, headers or {})}
+        arguments = {"headers": self._headers(role, fmt, {})}
         return Request("GET", target.poll_path(str(job.id)), arguments, target.name, self.role(role), fmt)
 
     def _route(self, route: str) -> tuple[str, str]:
@@ -212,60 +211,48 @@ class JobKeywords(Core):
         return job.envelope
 
     def _wait_for_expiry(
-        self,
-        job: Job,
-        ttl: int,
-        margin: float,
-        send: Callable[[], Response],
-        gone: str = "404",
-        after: float = 0,
+        self, job: Job, ttl: int, margin: float, integration: bool = False, after: float = 0
     ) -> None:
-        """Polls (from `after` s on) until the job is gone (``404``, or any ``4xx``) within ``ttl`` + `margin`
-        of the moment the suite saw it terminal; 200 means still served, anything else fails at once."""
+        """Polls the job (or retrieves it on its integration route) from `after` s after the suite saw it
+        terminal until it is gone (404; any 4xx on the route); fails if it is still served `ttl` + `margin` s
+        after, or at once on an answer other than 200."""
         self.wait_until_job_is_terminal(job)
+        request = self.integration_retrieve_request(job) if integration else self.poll_request(job)
+        gone = "4xx" if integration else "404"
         seen = float(job.seen_terminal_at or time.monotonic())
         time.sleep(max(0.0, seen + after - time.monotonic()))
-        polls = 0
-        while True:
-            response = send()
-            polls, since = polls + 1, received_at(response) - seen
-            status = response.status_code
-            if status == 404 or (gone == "4xx" and 400 <= status < 500):
-                logger.info(
-                    f"Job {job.id} answered {status} {since:.2f} s after it was seen terminal"
-                    f" (TTL {ttl} s, {polls} polls)"
-                )
+        for polls in itertools.count(1):
+            response = self._send(request, f"job {job.id} expiry")
+            since, status = received_at(response) - seen, response.status_code
+            after_end = f"{since:.1f} s after the job was seen terminal"
+            if status == 404 or (integration and 400 <= status < 500):
+                logger.info(f"Job {job.id} answered {status} {after_end} (TTL {ttl} s, {polls} polls)")
                 return
             if status != 200:
                 raise self.fail(
-                    f"{answered(response)} {since:.1f} s after the job was seen terminal (expected 200 until"
-                    f" expiry, then {gone}): {snippet(response)}"
+                    f"{answered(response)} {after_end}, expected 200 or {gone}: {snippet(response)}"
                 )
             if time.monotonic() >= seen + ttl + margin:
-                raise self.fail(
-                    f"{label(response)} still answers 200 {since:.1f} s after the job was seen terminal;"
-                    f" with a TTL of {ttl} s it should answer {gone} by then (margin {margin:g} s)"
-                )
+                late = f"{label(response)} still answers 200 {after_end}"
+                raise self.fail(f"{late}, expected {gone} (TTL {ttl} s + {margin:g} s margin)")
             time.sleep(EXPIRY_POLL)
 
     @keyword("Wait Until Job Has Expired")
     def wait_until_job_has_expired(self, job: Job, ttl: int) -> None:
         """Once the job is terminal, polls every 250 ms until it answers 404; fails if it is still served
         ``ttl`` + 10 s after the suite saw it terminal, or at once on an answer other than 200 or 404."""
-        self._wait_for_expiry(job, int(ttl), EXPIRY_MARGIN, partial(self._poll, job, f"job {job.id} expiry"))
+        self._wait_for_expiry(job, int(ttl), EXPIRY_MARGIN)
 
     @keyword("Job Should Be Gone Once Its TTL Has Passed")
     def job_should_be_gone_once_its_ttl_has_passed(self, job: Job, ttl: int) -> None:
         """From ``ttl`` s after the suite saw the job end, polls answer 404; fails if served 2 s later."""
-        poll = partial(self._poll, job, f"job {job.id} expiry")
-        self._wait_for_expiry(job, int(ttl), EXPIRY_EDGE_MARGIN, poll, after=float(ttl))
+        self._wait_for_expiry(job, int(ttl), EXPIRY_EDGE_MARGIN, after=float(ttl))
 
     @keyword("Wait Until Integration Job Has Expired")
     def wait_until_integration_job_has_expired(self, job: Job, ttl: int) -> None:
         """Retrieves the job on its integration route every 250 ms until it answers a 4xx; fails if it is
         still served ``ttl`` + 10 s after the suite saw it terminal."""
-        retrieve = partial(self._send, self.integration_retrieve_request(job), f"job {job.id} expiry")
-        self._wait_for_expiry(job, int(ttl), EXPIRY_MARGIN, retrieve, gone="4xx")
+        self._wait_for_expiry(job, int(ttl), EXPIRY_MARGIN, integration=True)
 
     @keyword("Observe Job Until Terminal")
     def observe_job_until_terminal(self, job: Job) -> Journey:
@@ -275,7 +262,16 @@ class JobKeywords(Core):
         poll = partial(self._poll, job, f"while watching job {job.id}")
         interval, timeout = self.config.poll_interval, self.config.poll_timeout
         watched = Journey(job.id, submit=job.response)
-        self.check(polling.observe, poll, watched, timeout=timeout, interval=interval)
+        after = polling.AFTER_TERMINAL_POLLS
+        self.check(
+            polling.wait_until_terminal,
+            poll,
+            watched,
+            timeout=timeout,
+            interval=interval,
+            judge=False,
+            after_terminal=after,
+        )
         logger.info(
             f"Job {job.id} ({job.endpoint}): {' → '.join(watched.statuses())} over {len(watched.polls)} polls"
         )

@@ -128,12 +128,14 @@ def wait_until_terminal(
     interval: float,
     expected: float | None = None,
     judge: bool = True,
+    after_terminal: int = 0,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[dict[str, Any], Response]:
-    """Polls until completed/failed, recording each poll on `journey`; with `judge`, fails at once on an
-    in-flight answer other than 202 or an unknown status. Returns the terminal envelope and poll whatever
-    its HTTP status, which the caller asserts."""
+    """Polls until completed/failed, and `after_terminal` times more, recording each poll on `journey`; with
+    `judge`, fails at once on an in-flight answer other than 202 or an unknown status (a watched job judges
+    nothing yet). Returns the terminal envelope and poll whatever its HTTP status, which the caller asserts.
+    """
     journey.started = clock() if journey.started is None else journey.started
     deadline = clock() + timeout
     waits = delays(interval)
@@ -149,6 +151,10 @@ def wait_until_terminal(
         envelope = json_object(exchange)
         if envelope.get("status") in TERMINAL:
             journey.overshoot = _overshoot(envelope, exchange)
+            for _ in range(after_terminal):  # a watched job: are the polls of a finished job all the same?
+                sleep(AFTER_TERMINAL_GAP)
+                journey.polls.append(poll())
+                json_object(journey.polls[-1])
             return envelope, exchange
         if judge and (problem := poll_problem(exchange, envelope)):
             raise GatewayError(f"while waiting for {journey.what}: {problem}")
@@ -166,29 +172,7 @@ def _overshoot(envelope: dict[str, Any], response: Response) -> float | None:
         return None
 
 
-# ---------------------------------------------------------------------- one job, watched
-def observe(
-    poll: Callable[[], Response],
-    journey: Journey,
-    *,
-    timeout: float,
-    interval: float,
-    after_terminal: int = AFTER_TERMINAL_POLLS,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> Journey:
-    """Polls until a terminal envelope, then `after_terminal` more times, judging nothing: fails only when
-    an answer is unusable (no response, not a JSON object) or on timeout."""
-    wait_until_terminal(
-        poll, journey, timeout=timeout, interval=interval, judge=False, clock=clock, sleep=sleep
-    )
-    for _ in range(after_terminal):
-        sleep(AFTER_TERMINAL_GAP)
-        journey.polls.append(poll())
-        json_object(journey.polls[-1])
-    return journey
-
-
+# ---------------------------------------------------------------------- one job, watched: the invariants
 def check_in_flight(watched: Journey) -> int:
     """Every poll before the job ended answered 202, pending or processing, without terminal fields;
     returns how many there were."""

@@ -218,11 +218,14 @@ def test_finished_polls_may_differ_only_in_request_id() -> None:
 
 def test_observe_polls_three_more_times_after_the_job_ends() -> None:
     answers = [answer(202, job("processing"))] * 2 + [answer(200, completed())] * 4
-    seen = polling.observe(
+    seen = polling.Journey(JOB, submit=answer(202, job("pending")))
+    polling.wait_until_terminal(
         lambda: answers.pop(0),
-        polling.Journey(JOB, submit=answer(202, job("pending"))),
+        seen,
         timeout=5,
         interval=0.5,
+        judge=False,
+        after_terminal=3,
         sleep=lambda _: None,
     )
     assert len(seen.polls) == 6 and not answers
@@ -238,11 +241,12 @@ def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
     with pytest.raises(
         GatewayError, match=r"not terminal after 1 s \(BIFROST_POLL_TIMEOUT\): pending → processing"
     ):
-        polling.observe(
+        polling.wait_until_terminal(
             lambda: answer(202, job("processing")),
             polling.Journey(JOB, submit=answer(202, job("pending"))),
             timeout=1,
             interval=0.5,
+            judge=False,
             clock=lambda: now[0],
             sleep=sleep,
         )
@@ -334,11 +338,12 @@ def test_a_job_never_seen_terminal_has_no_terminal_polls() -> None:
 def test_observe_fails_at_once_on_an_unusable_answer() -> None:
     answers = [answer(202, job("pending")), raw_answer(200, b"<!doctype html><p>login</p>", "text/html")]
     with pytest.raises(GatewayError, match="answered 200 with text/html instead of JSON"):
-        polling.observe(
+        polling.wait_until_terminal(
             lambda: answers.pop(0),
             polling.Journey(JOB, submit=answer(202, job("pending"))),
             timeout=5,
             interval=0.5,
+            judge=False,
             sleep=lambda _: None,
         )
     assert answers == []
@@ -347,11 +352,13 @@ def test_observe_fails_at_once_on_an_unusable_answer() -> None:
 def test_observe_can_stop_at_the_first_terminal_poll() -> None:
     waits: list[float] = []
     answers = [answer(202, job("processing")), answer(200, completed()), answer(200, completed())]
-    seen = polling.observe(
+    seen = polling.Journey(JOB, submit=answer(202, job("pending")))
+    polling.wait_until_terminal(
         lambda: answers.pop(0),
-        polling.Journey(JOB, submit=answer(202, job("pending"))),
+        seen,
         timeout=5,
         interval=0.5,
+        judge=False,
         after_terminal=1,
         sleep=waits.append,
     )
