@@ -1,6 +1,5 @@
-"""Check keywords: what an answer or a job must look like; none sends anything. "Response ..." checks take a
-RequestsLibrary response or a job handle (its submit answer); finished-job checks take the handle after
-`Wait Until Job Is Terminal`, watched-job checks what `Observe Job Until Terminal` returned.
+"""Check keywords, which send nothing: "Response ..." checks take a response or a job (its submit answer);
+finished-job checks a job after `Wait Until Job Is Terminal`; watched-job checks what it observed.
 """
 
 from __future__ import annotations
@@ -178,8 +177,7 @@ class CheckKeywords(Core):
 
     @keyword("Key Was Accepted At Submit")
     def key_was_accepted_at_submit(self, job: Job) -> bool:
-        """True when the submit took the key (202 with a job id), False when it refused it as unknown (400 or
-        500 with the error envelope): either way it was read as a virtual key."""
+        """Whether the submit took the key (202, job id) or refused it as unknown (400/500 error envelope)."""
         answer = _answer(job)
         if answer.status_code not in (400, 500):
             self.submit_answer_should_have_a_job_id(job)
@@ -333,7 +331,7 @@ class CheckKeywords(Core):
     @keyword("Observed Job Should Have Completed")
     def observed_job_should_have_completed(self, watched: Journey) -> None:
         """The first terminal poll answered 200 with ``completed`` and a result."""
-        first = watched.terminal_polls()[0]
+        first = watched.split()[1][0]
         body = json_object(first)
         if first.status_code != 200 or body.get("status") != "completed":
             raise self.fail(

@@ -1,9 +1,6 @@
-"""The library's core: settings, the shared RequestsLibrary session `bifrost`, the record of every
-exchange, masking and readable failures. Every keyword class builds on it.
-
-Resource keywords send with `POST On Session` / `GET On Session`; waits in Python use that same session
-(`Core.send`), so the connection pool, the timeout and the session headers are configured once.
-"""
+"""The library's core, under every keyword class: settings, the RequestsLibrary session `bifrost` (which
+the waits share with the resources' `POST/GET On Session`: one pool, timeout and header set), the record
+of every exchange, masking and readable failures."""
 
 from __future__ import annotations
 
@@ -79,8 +76,7 @@ class Request:
 
 @dataclass
 class Job:
-    """A job handle: the id, how it was submitted, and what the suite has seen of it (the waits record
-    the terminal poll on it)."""
+    """A job handle: the id, how it was submitted, and what the suite has seen of it."""
 
     endpoint: str
     id: str | None
@@ -388,8 +384,7 @@ class Core:
         return response
 
     def role(self, key: str) -> str:
-        """A key role from a role or mode name; ``default`` is the key a test uses when its point is
-        not the key: none, or the primary key on a gateway that enforces virtual keys."""
+        """A key role or mode; ``default`` (a test's key when not its point): none, or primary if enforced."""
         if key.strip().lower() == "default":
             return "primary" if self.enforcing else "none"
         return keys.role_of(key)

@@ -1,8 +1,5 @@
-"""The endpoint catalogue: the 11 async endpoints, their fixtures and their request variants.
-
-Fixtures follow the upstream e2e suite (upstream-checks.md); models come from the environment.
-Each endpoint is one row of data; every request variant is built from its row.
-"""
+"""The endpoint catalogue: one row per async endpoint with upstream's bodies (upstream-checks.md), and every
+request variant built from the row; models come from the environment."""
 
 from __future__ import annotations
 
@@ -241,11 +238,8 @@ def anthropic_body(model: str, stream: bool = False) -> dict[str, Any]:
 
 
 def request_arguments(body: Payload) -> dict[str, Any]:
-    """RequestsLibrary's arguments for a body: `json=`, raw `data=` with its type, or `files=`.
-
-    Form fields go in `files=` as parts without a filename, so a form without a file is still
-    multipart, as the gateway's multipart routes expect.
-    """
+    """RequestsLibrary's arguments for a body: `json=`, raw `data=` with its type, or `files=` (form fields
+    as parts without a filename, so a form without a file is still multipart, as the gateway expects)."""
     if body.json is not None:
         return {"json": body.json}
     if body.raw is not None:

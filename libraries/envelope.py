@@ -1,8 +1,5 @@
-"""What a job envelope must hold: statuses, the id, RFC 3339 times, freshness, terminal fields, the TTL,
-and a completed job's result per endpoint (Bifrost's response types; only the fields the contract names).
-
-Each check raises AssertionError with one line that says what was expected and what came back.
-"""
+"""What a job envelope holds: statuses, id, RFC 3339 times, terminal fields, TTL, and a completed result per
+endpoint. Each check raises AssertionError with one line saying what was expected and what came back."""
 
 from __future__ import annotations
 
@@ -163,8 +160,7 @@ def _embedding(item: Mapping[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class Shape:
-    """What a completed job's result holds: `field` is a non-empty array whose elements (objects) all pass
-    `each`, a non-empty array of anything if `each` is None, or a non-empty text if `text`."""
+    """A result's `field`: a non-empty array whose elements pass `each` (if given), or a non-empty text."""
 
     description: str  # as test names, failure messages and the log say it
     field: str

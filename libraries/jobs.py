@@ -1,10 +1,6 @@
-"""Job keywords: the requests a resource keyword sends, job handles, and the waits.
-
-A resource keyword asks for a request (`Submit Request`, `Poll Request`, ...), sends it with
-RequestsLibrary (`POST On Session  bifrost  ${request.path}  &{request.arguments}`), and turns
-the answer into a job handle (`Job From Answer`). The waits poll on the same session from Python
-and log one journey line per job; each poll is logged at DEBUG only.
-"""
+"""Job keywords: the requests a resource keyword sends with RequestsLibrary (`POST On Session  bifrost
+${request.path}  &{request.arguments}`), job handles made of the answers, and the waits, which poll on the
+same session from Python and log one journey line per job (each poll at DEBUG only)."""
 
 from __future__ import annotations
 
@@ -61,8 +57,7 @@ class JobKeywords(Core):
         request_id: str | None = None,
         headers: dict[str, Any] | None = None,
     ) -> Request:
-        """The submit of ``endpoint``'s fixture or a ``variant`` (``stream``, ``missing-<field>``, ...), with
-        ``key`` (a role, a mode or ``default``) in ``key_format``; for ``POST On Session``."""
+        """The submit of ``endpoint``'s fixture or a ``variant``, with ``key`` (a role) in ``key_format``."""
         target = endpoints.endpoint(endpoint)
         arguments = endpoints.request_arguments(endpoints.payload(target.name, variant, self.config, model))
         extra = {TTL_HEADER: ttl, "x-request-id": request_id, **(headers or {})}
@@ -103,8 +98,7 @@ class JobKeywords(Core):
         key_format: str | None = None,
         endpoint: str | None = None,
     ) -> Request:
-        """One poll of ``job`` (``GET <submit path>/<id>``) with the job's own key or ``key``, on the job's
-        endpoint or ``endpoint``."""
+        """One poll of ``job`` with its own key or ``key``, on its endpoint's path or ``endpoint``'s."""
         target = endpoints.endpoint(endpoint or job.endpoint)
         role = job.key if key is None else key
         fmt = job.key_format if key_format is None else key_format
@@ -138,8 +132,7 @@ class JobKeywords(Core):
         ttl: str | None = None,
         headers: dict[str, Any] | None = None,
     ) -> Request:
-        """A create with ``x-bf-async: true`` on an integration route: ``responses`` (OpenAI Responses),
-        ``anthropic`` (Messages) or ``openai-chat`` (no async support); for ``POST On Session``."""
+        """A create with ``x-bf-async: true`` on the ``responses``, ``anthropic`` or ``openai-chat`` route."""
         path, default_model = self._route(route)
         chosen = model or default_model
         body: dict[str, Any] | None
@@ -186,8 +179,7 @@ class JobKeywords(Core):
 
     @keyword("Wait Until Job Is Terminal")
     def wait_until_job_is_terminal(self, job: Job) -> dict[str, Any]:
-        """Polls (first after 50 ms, then doubling up to ``BIFROST_POLL_INTERVAL``) until the job is completed
-        or failed; returns its envelope. In-flight polls must answer 202; logs one journey line."""
+        """Polls until the job is completed or failed (in flight: 202 only); returns its envelope."""
         if job.id is None:
             answer = answered(job.response) if job.response is not None else "no answer"
             raise self.fail(f"no job to wait for: {answer} without a job id")
@@ -213,9 +205,8 @@ class JobKeywords(Core):
     def _wait_for_expiry(
         self, job: Job, ttl: int, margin: float, integration: bool = False, after: float = 0
     ) -> None:
-        """Polls the job (or retrieves it on its integration route) from `after` s after the suite saw it
-        terminal until it is gone (404; any 4xx on the route); fails if it is still served `ttl` + `margin` s
-        after, or at once on an answer other than 200."""
+        """Polls (or retrieves) the job from `after` s after it was seen terminal until it is gone (404, or a
+        4xx on its route): at most `ttl` + `margin` s after, and 200 until then."""
         self.wait_until_job_is_terminal(job)
         request = self.integration_retrieve_request(job) if integration else self.poll_request(job)
         gone = "4xx" if integration else "404"
@@ -239,8 +230,7 @@ class JobKeywords(Core):
 
     @keyword("Wait Until Job Has Expired")
     def wait_until_job_has_expired(self, job: Job, ttl: int) -> None:
-        """Once the job is terminal, polls every 250 ms until it answers 404; fails if it is still served
-        ``ttl`` + 10 s after the suite saw it terminal, or at once on an answer other than 200 or 404."""
+        """Polls the finished job every 250 ms until it answers 404, at most ``ttl`` + 10 s after it ended."""
         self._wait_for_expiry(job, int(ttl), EXPIRY_MARGIN)
 
     @keyword("Job Should Be Gone Once Its TTL Has Passed")
@@ -250,8 +240,7 @@ class JobKeywords(Core):
 
     @keyword("Wait Until Integration Job Has Expired")
     def wait_until_integration_job_has_expired(self, job: Job, ttl: int) -> None:
-        """Retrieves the job on its integration route every 250 ms until it answers a 4xx; fails if it is
-        still served ``ttl`` + 10 s after the suite saw it terminal."""
+        """Retrieves the job on its integration route until it answers a 4xx, at most ``ttl`` + 10 s after."""
         self._wait_for_expiry(job, int(ttl), EXPIRY_MARGIN, integration=True)
 
     @keyword("Observe Job Until Terminal")
@@ -284,8 +273,7 @@ class JobKeywords(Core):
 
     @keyword("Submit Jobs All At Once")
     def submit_jobs_all_at_once(self, count: int, key: str = "default") -> Batch:
-        """Submits ``count`` jobs at once, round-robin over the endpoints under test, each with its own
-        ``x-request-id``; fails unless each answered 202 with a job id of its own."""
+        """Submits ``count`` jobs at once over the endpoints; each must get 202 and a job id of its own."""
         names = polling.spread(list(self.config.endpoints), int(count))
         ids = polling.request_ids(len(names))
         prepared = [self.submit_request(n, key=key, request_id=r) for n, r in zip(names, ids, strict=True)]
@@ -303,8 +291,7 @@ class JobKeywords(Core):
 
     @keyword("Wait Until Every Job Is Terminal")
     def wait_until_every_job_is_terminal(self, jobs: Batch, key: str = "default") -> None:
-        """Polls every job of the batch in rounds (a round all at once) until all are completed or failed;
-        in-flight polls must answer 202. Fails with every problem after the wait."""
+        """Polls the batch's jobs in rounds (each all at once) until all are terminal; in flight, 202 only."""
         started = time.monotonic()
         problems, polls = polling.poll_until_terminal(
             jobs.jobs,

@@ -1,9 +1,6 @@
-"""Polling jobs: one job until it is terminal (its journey kept for the log), one job watched poll by poll
-with the invariants a correct gateway keeps across those polls, and many jobs at once.
-
-Checks raise AssertionError with one line naming the poll that broke the invariant. Worker threads only
-send requests and return the answers (or errors); whatever logs or fails happens in the caller's thread,
-because Robot drops messages logged elsewhere.
+"""Polling jobs: one job until it is terminal, the invariants of a watched job's polls (each check raises
+AssertionError naming the poll that broke one), and many jobs at once. Worker threads only send and return
+answers or errors; logging and failing happen in the caller's thread, as Robot drops other threads' logs.
 """
 
 from __future__ import annotations
@@ -94,17 +91,12 @@ class Journey:
     def bodies(self) -> list[dict[str, Any]]:
         return [json_object(poll) for poll in self.polls]
 
-    def first_terminal(self) -> int:
-        for index, body in enumerate(self.bodies()):
-            if body.get("status") in TERMINAL:
-                return index
-        raise AssertionError(f"job {self.job_id} was never seen terminal: {' → '.join(self.statuses())}")
-
-    def in_flight_polls(self) -> list[Response]:
-        return self.polls[: self.first_terminal()]
-
-    def terminal_polls(self) -> list[Response]:
-        return self.polls[self.first_terminal() :]
+    def split(self) -> tuple[list[Response], list[Response]]:
+        """The polls before the job was first seen terminal, and the polls from then on."""
+        ended = [body.get("status") in TERMINAL for body in self.bodies()]
+        if True not in ended:
+            raise AssertionError(f"job {self.job_id} was never seen terminal: {' → '.join(self.statuses())}")
+        return self.polls[: ended.index(True)], self.polls[ended.index(True) :]
 
     def where(self, index: int) -> str:
         """Poll `index` (from 0) as failure messages name it."""
@@ -132,10 +124,8 @@ def wait_until_terminal(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[dict[str, Any], Response]:
-    """Polls until completed/failed, and `after_terminal` times more, recording each poll on `journey`; with
-    `judge`, fails at once on an in-flight answer other than 202 or an unknown status (a watched job judges
-    nothing yet). Returns the terminal envelope and poll whatever its HTTP status, which the caller asserts.
-    """
+    """Polls until completed/failed, then `after_terminal` times more, recording each poll on `journey`;
+    `judge` fails at once on an in-flight answer other than 202. Returns the terminal envelope and poll."""
     journey.started = clock() if journey.started is None else journey.started
     deadline = clock() + timeout
     waits = delays(interval)
@@ -174,9 +164,8 @@ def _overshoot(envelope: dict[str, Any], response: Response) -> float | None:
 
 # ---------------------------------------------------------------------- one job, watched: the invariants
 def check_in_flight(watched: Journey) -> int:
-    """Every poll before the job ended answered 202, pending or processing, without terminal fields;
-    returns how many there were."""
-    in_flight = watched.in_flight_polls()
+    """Every poll before the job ended: 202, pending or processing, no terminal fields; returns how many."""
+    in_flight = watched.split()[0]
     for index, poll in enumerate(in_flight):
         body = json_object(poll)
         if problem := poll_problem(poll, body):
@@ -190,8 +179,7 @@ def check_in_flight(watched: Journey) -> int:
 
 
 def check_identity(watched: Journey) -> None:
-    """Same id and created_at on every poll (and on submit); completion times fixed once set and after
-    created_at."""
+    """Same id and created_at on every poll and submit; end times fixed once set, after created_at."""
     submitted = json_object(watched.submit) if watched.submit is not None else {}
     first_created: Any = None
     times: dict[str, Any] = {}
@@ -238,7 +226,7 @@ def check_status_order(watched: Journey) -> None:
 
 def check_terminal_repeats(watched: Journey) -> None:
     """Every poll after the job ended answers the same HTTP status and envelope (request_id aside)."""
-    polls = watched.terminal_polls()
+    polls = watched.split()[1]
     if len(polls) < 2:
         raise AssertionError(f"job {watched.job_id}: only {len(polls)} poll after it ended; need two")
     offset = len(watched.polls) - len(polls)
@@ -289,8 +277,7 @@ def request_ids(count: int) -> list[str]:
 
 
 def all_at_once(calls: Sequence[Callable[[], T]], workers: int) -> list[T | BaseException]:
-    """Runs every call on its own worker (up to `workers` at a time); results (or the exception a call
-    raised) in call order."""
+    """Runs the calls on up to `workers` threads; each result, or the exception raised, in call order."""
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(calls)))) as pool:
         futures = [pool.submit(call) for call in calls]
         return [future.exception() or future.result() for future in futures]
@@ -328,10 +315,8 @@ def poll_until_terminal(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[list[str], int]:
-    """Polls every unfinished job in rounds, all of a round at once, until all are terminal (recorded on
-    each job). Returns the problems seen (a request error, an unusable answer, an in-flight answer other
-    than 202, time running out), one line each, and how many polls it made; a job with a problem is polled
-    no more."""
+    """Polls the unfinished jobs in rounds, each all at once, until all are terminal (recorded on each job);
+    returns the problems (a job with one is polled no more) and how many polls it made."""
     problems: list[str] = []
     deadline = clock() + timeout
     waits = delays(interval)

@@ -44,8 +44,7 @@ class RunKeywords(Core):
 
     @keyword("Configuration Should Be Valid")
     def configuration_should_be_valid(self) -> None:
-        """Stops the whole run, before anything is sent, when a setting is unusable or a secret came from
-        ``--variable``; names each bad variable and its value (never a secret's)."""
+        """Stops the run before anything is sent if a setting is unusable or a secret is a ``--variable``."""
         errors = self.configuration_errors()
         if errors:
             message = self.masker("Invalid configuration: " + "; ".join(errors))
@@ -55,8 +54,7 @@ class RunKeywords(Core):
 
     @keyword("Gateway Session Settings")
     def gateway_session_settings(self) -> dict[str, Any]:
-        """``Create Session`` arguments: the base URL, ``BIFROST_HTTP_TIMEOUT``, no retries, and the
-        ``X-Bifrost-Setup-Token`` header when ``BIFROST_SETUP_TOKEN`` is set."""
+        """``Create Session`` arguments: URL, timeout, no retries, ``X-Bifrost-Setup-Token`` if set."""
         token = os.environ.get("BIFROST_SETUP_TOKEN", "").strip()
         headers = {"X-Bifrost-Setup-Token": token} if token else {}
         return dict(
@@ -65,8 +63,7 @@ class RunKeywords(Core):
 
     @keyword("Record Every Exchange Of The Session")
     def record_every_exchange_of_the_session(self) -> None:
-        """Mounts the recording transport on the session: no retries, and every exchange kept for the
-        curl reproduction of a failed test."""
+        """Mounts the recording transport: no retries, every exchange kept for a failed test's curl."""
         self.watch_session()
 
     # The preflight runs once per run (PabotLib's Run Setup Only Once): its judges record findings
@@ -74,8 +71,7 @@ class RunKeywords(Core):
     # them with Apply Gateway Findings (skip, fail, metadata, key enforcement) the same way.
     @keyword("Judge Gateway Health")
     def judge_gateway_health(self, outcome: str, response: requests.Response | str) -> bool:
-        """Records what ``GET /health`` (run with ``Run Keyword And Ignore Error``) showed; returns True when
-        the gateway is usable: reachable, and not 5xx."""
+        """Records what ``GET /health`` showed; returns whether the gateway is usable (reachable, not 5xx)."""
         base = self.config.base_url
         body = json_or_none(response) if isinstance(response, requests.Response) else None
         body = body if isinstance(body, dict) else {}
@@ -99,8 +95,7 @@ class RunKeywords(Core):
 
     @keyword("Judge Async Routes")
     def judge_async_routes(self, response: requests.Response) -> bool:
-        """Records whether a malformed submit answered 404 ``Route not found`` (no async routes); returns True
-        when the async routes are there."""
+        """Returns and records whether the async routes exist (a malformed submit not 404 Route not found)."""
         if response.status_code == 404 and "route not found" in text_of(response).lower():
             self.findings["verdict"] = "fail"
             self.findings["reason"] = (
@@ -113,8 +108,7 @@ class RunKeywords(Core):
 
     @keyword("Judge Virtual Key Enforcement")
     def judge_virtual_key_enforcement(self, job: Job, result: dict[str, Any] | None = None) -> None:
-        """Records whether the gateway enforces virtual keys: an anonymous chat job failed with status_code
-        401 (or its submit was refused with 401)."""
+        """Records whether virtual keys are enforced: an anonymous chat job (or its submit) got a 401."""
         answer = job.response.status_code if job.response is not None else None
         enforcing = answer == 401 or (
             result is not None and result.get("status") == "failed" and result.get("status_code") == 401
@@ -133,8 +127,7 @@ class RunKeywords(Core):
 
     @keyword("Apply Gateway Findings")
     def apply_gateway_findings(self, findings: str) -> None:
-        """Applies the preflight's findings here: skip (or fail with BIFROST_REQUIRE_GATEWAY) on an unusable
-        gateway, fail without async routes, and the primary key as ``default`` under key enforcement."""
+        """Applies the preflight's findings in this process: skip, fail, metadata, key enforcement."""
         found = (
             json.loads(findings) if findings else {"verdict": "fail", "reason": "the preflight did not run"}
         )
@@ -159,8 +152,7 @@ class RunKeywords(Core):
 
     @keyword("Report Gateway Timings")
     def report_gateway_timings(self, shared: str) -> None:
-        """Per endpoint: submit time and time to a terminal state (count, median, p95, maximum) of the whole
-        run, as the top suite's ``Gateway Timings`` metadata and a table in the log."""
+        """Submit and time-to-terminal statistics per endpoint, as ``Gateway Timings`` metadata and logged."""
         rows = [(str(e), str(kind), float(sec)) for e, kind, sec in (json.loads(shared) if shared else [])]
         table = timings_table(rows)
         self.set_metadata("Gateway Timings", table)

@@ -229,7 +229,7 @@ def test_observe_polls_three_more_times_after_the_job_ends() -> None:
         sleep=lambda _: None,
     )
     assert len(seen.polls) == 6 and not answers
-    assert len(seen.terminal_polls()) == 4
+    assert len(seen.split()[1]) == 4
 
 
 def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
@@ -329,10 +329,10 @@ def test_a_job_never_seen_terminal_has_no_terminal_polls() -> None:
     assert seen.statuses() == ["pending", "HTTP 502"]
     assert repr(seen) == f"<job {JOB}: 2 polls, statuses pending → HTTP 502>"
     with pytest.raises(GatewayError, match="502 with text/html instead of JSON"):
-        seen.terminal_polls()
+        seen.split()[1]
     never = watched(answer(202, job("pending")))
     with pytest.raises(AssertionError, match=f"job {JOB} was never seen terminal: pending"):
-        never.in_flight_polls()
+        never.split()
 
 
 def test_observe_fails_at_once_on_an_unusable_answer() -> None:
