@@ -248,18 +248,15 @@ class JobKeywords(Core):
         """Polls the job until it is terminal and three times more, judging nothing; returns every poll."""
         if job.id is None or job.response is None:
             raise self.fail(f"no job to watch: {job}")
-        poll = partial(self._poll, job, f"while watching job {job.id}")
-        interval, timeout = self.config.poll_interval, self.config.poll_timeout
         watched = Journey(job.id, submit=job.response)
-        after = polling.AFTER_TERMINAL_POLLS
         self.check(
             polling.wait_until_terminal,
-            poll,
+            partial(self._poll, job, f"while watching job {job.id}"),
             watched,
-            timeout=timeout,
-            interval=interval,
+            timeout=self.config.poll_timeout,
+            interval=self.config.poll_interval,
             judge=False,
-            after_terminal=after,
+            after_terminal=polling.AFTER_TERMINAL_POLLS,
         )
         logger.info(
             f"Job {job.id} ({job.endpoint}): {' → '.join(watched.statuses())} over {len(watched.polls)} polls"
@@ -290,12 +287,12 @@ class JobKeywords(Core):
         return jobs
 
     @keyword("Wait Until Every Job Is Terminal")
-    def wait_until_every_job_is_terminal(self, jobs: Batch, key: str = "default") -> None:
+    def wait_until_every_job_is_terminal(self, jobs: Batch) -> None:
         """Polls the batch's jobs in rounds (each all at once) until all are terminal; in flight, 202 only."""
         started = time.monotonic()
         problems, polls = polling.poll_until_terminal(
             jobs.jobs,
-            lambda job: self._send(self.poll_request(job, key=key), f"poll of job {job.id}"),
+            lambda job: self._poll(job, f"poll of job {job.id}"),
             timeout=self.config.poll_timeout,
             interval=self.config.poll_interval,
             workers=BATCH_WORKERS,
@@ -312,13 +309,12 @@ class JobKeywords(Core):
         self._fail_with(problems, "problems while waiting")
 
     @keyword("Every Poll Should Return Its Own Job")
-    def every_poll_should_return_its_own_job(self, jobs: Batch, key: str = "default") -> None:
+    def every_poll_should_return_its_own_job(self, jobs: Batch) -> None:
         """Polls every job of the batch once more, all at once: each answer is that job, 200 and terminal."""
         ready = [job for job in jobs.jobs if job.id is not None]
-        polls = [
-            partial(self._send, self.poll_request(job, key=key), f"poll of job {job.id}") for job in ready
-        ]
-        answers = polling.all_at_once(polls, BATCH_WORKERS)
+        answers = polling.all_at_once(
+            [partial(self._poll, job, f"poll of job {job.id}") for job in ready], BATCH_WORKERS
+        )
         problems = [
             p for job, a in zip(ready, answers, strict=True) if (p := polling.own_job_problem(job, a))
         ]
