@@ -15,7 +15,6 @@ from variables import Config
 
 MEDIA = Path(__file__).resolve().parent / "media"
 PROMPT = "Say hello in one word."
-WITH_STREAM = "+stream"
 
 
 @dataclass(frozen=True)
@@ -150,12 +149,12 @@ def audio_part() -> FilePart:
 
 
 def _build(
-    target: Endpoint, model: str | None, base: dict[str, Any], config: Config, file: bool = True
+    target: Endpoint, model: str | None, base: dict[str, Any], cfg: Config, file: bool = True
 ) -> Payload:
     """A body from one of the endpoint's rows: the model first, then `base`, then its file part."""
     body = {**({"model": model} if model else {}), **copy.deepcopy(base)}
     if "document" in body:
-        body["document"]["image_url"] = config.ocr_image_url
+        body["document"]["image_url"] = cfg.ocr_image_url
     if not target.file:
         return Payload(json=body)
     part = image_part() if target.file == "image" else audio_part()
@@ -181,17 +180,13 @@ def payload(name: str, variant: str, config: Config, model: str | None = None) -
     `missing-file`, `stream-ignored`, `missing-<field>`, and any of them with `+stream`."""
     target = endpoint(name)
     chosen = model or config.model(target.name)
-    if variant.endswith(WITH_STREAM):
-        return _with_stream(
-            target.name, payload(target.name, variant.removesuffix(WITH_STREAM), config, model)
-        )
+    if variant.endswith("+stream"):
+        return _with_stream(target.name, payload(target.name, variant.removesuffix("+stream"), config, model))
     if variant == "default":
         return _build(target, chosen, target.body, config)
     if variant == "stream":
         if not target.streams:
-            raise ValueError(
-                f"endpoint {target.name!r} has no stream variant (the gateway has no stream check there)"
-            )
+            raise ValueError(f"endpoint {target.name!r} has no stream check, so no stream variant")
         return _with_stream(target.name, _build(target, chosen, _short(target), config))
     if variant == "stream-ignored":
         if target.streams:
@@ -229,12 +224,8 @@ def payload(name: str, variant: str, config: Config, model: str | None = None) -
 
 def anthropic_body(model: str, stream: bool = False) -> dict[str, Any]:
     """An Anthropic Messages request for the `/anthropic/v1/messages` integration route."""
-    return {
-        "model": model,
-        "max_tokens": 16,
-        "messages": _ask(PROMPT),
-        **({"stream": True} if stream else {}),
-    }
+    body = {"model": model, "max_tokens": 16, "messages": _ask(PROMPT)}
+    return {**body, "stream": True} if stream else body
 
 
 def request_arguments(body: Payload) -> dict[str, Any]:
