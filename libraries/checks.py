@@ -92,7 +92,7 @@ class CheckKeywords(Core):
         result = job.envelope
         if wanted and (result.get("status") != wanted or code not in (None, result.get("status_code"))):
             expected = wanted if code is None else f"{wanted} with status_code {code}"
-            ended = f"job {job.id} ended {result.get('status')!r}"
+            ended = f"job {job.id} ended {result.get('status')!r} (status_code {result.get('status_code')!r})"
             raise self.fail(f"{label(job.terminal)}: {ended}, expected {expected}: {short(result)}")
         return job.terminal, result
 

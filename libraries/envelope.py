@@ -97,13 +97,15 @@ def check_terminal_envelope(envelope: Mapping[str, Any], job_id: str | None, whe
     if envelope.get("id") != job_id:
         raise AssertionError(f"{where}: envelope id {envelope.get('id')!r} is not the job id {job_id!r}")
     completed, expires = _times(envelope, where, f"a {status} job should have")
+    times = f"expires_at {envelope['expires_at']}, completed_at {envelope['completed_at']}"
     if expires <= completed:
-        raise AssertionError(f"{where}: expires_at should be after completed_at: {short(envelope)}")
-    if status == "completed" and envelope.get("result") in (None, {}, [], ""):
-        raise AssertionError(f"{where}: a completed job should carry a non-empty result: {short(envelope)}")
-    if status == "failed" and (envelope.get("error") is None or not envelope.get("status_code")):
+        raise AssertionError(f"{where}: expires_at should be after completed_at, got {times}")
+    error, code, result = envelope.get("error"), envelope.get("status_code"), envelope.get("result")
+    if status == "completed" and result in (None, {}, [], ""):
+        raise AssertionError(f"{where}: a completed job should carry a non-empty result, got {short(result)}")
+    if status == "failed" and (error is None or not code):
         raise AssertionError(
-            f"{where}: a failed job should carry an error and a non-zero status_code: {short(envelope)}"
+            f"{where}: a failed job needs an error and non-zero status_code, got {short(error)} and {code!r}"
         )
 
 
