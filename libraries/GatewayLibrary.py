@@ -1,13 +1,7 @@
-"""The suite's keyword library: one class, built from keyword classes by domain on one core.
+"""The suite's keyword library: keyword classes by domain (run, jobs, checks, webhooks) on one core.
 
-- ``run``: configuration, session, preflight, metadata, preconditions, reproductions
-- ``jobs``: the requests resource keywords send, job handles, the waits
-- ``checks``: what an answer or a finished job must look like
-- ``webhook_keywords``: the webhook receiver and the ``/api/webhooks`` checks
-
-It is its own listener (so a plain ``robot`` run needs no ``--listener``): each test starts with an
-empty record of exchanges, and the masking listener rewrites every message, argument and
-metadata value that could carry a secret.
+It is its own listener, so a plain ``robot`` run needs no ``--listener``: each test starts with an empty
+record of exchanges, and every message, argument and metadata value that could carry a secret is masked.
 """
 
 from __future__ import annotations

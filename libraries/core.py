@@ -1,10 +1,6 @@
-"""The library's core: settings, the shared RequestsLibrary session, the record of every exchange,
-masking and readable failures. Every keyword class builds on it; nothing here is copied elsewhere.
-
-HTTP goes through RequestsLibrary: resource keywords call `POST On Session` / `GET On Session`
-on the session named `bifrost`. Waits in Python use that same session through `Core.session()`,
-so the connection pool, the timeout and the session headers are configured once.
-"""
+"""The library's core, under every keyword class: settings, the RequestsLibrary session `bifrost` (which
+the waits share with the resources' `POST/GET On Session`: one pool, timeout and header set), the record
+of every exchange, masking and readable failures."""
 
 from __future__ import annotations
 
@@ -13,6 +9,7 @@ import os
 import re
 import shlex
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -35,6 +32,12 @@ LOG_LIMIT = 4000  # characters of a RequestsLibrary request or response log kept
 _REQUESTS_LOG = re.compile(r"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (Request|Response) : ")
 # Headers requests adds by itself; a reproduction leaves them to curl.
 _IMPLICIT_HEADERS = {"user-agent", "accept-encoding", "accept", "connection", "content-length"}
+# Where the files of a multipart reproduction come from, by the part that carries them.
+_FILE_NOTES = {
+    b'filename="sample.mp3"': "# sample.mp3: libraries/media/sample.mp3 in the suite's repository",
+    b'filename="image.png"': "# image.png: python -c 'from libraries.endpoints import white_png;"
+    ' open("image.png", "wb").write(white_png())\'',
+}
 
 
 class GatewayError(AssertionError):
@@ -73,10 +76,7 @@ class Request:
 
 @dataclass
 class Job:
-    """A job handle: the id, how it was submitted, and what the suite has seen of it.
-
-    Waits and checks take the handle; the waits record the terminal poll on it.
-    """
+    """A job handle: the id, how it was submitted, and what the suite has seen of it."""
 
     endpoint: str
     id: str | None
@@ -102,6 +102,11 @@ def label(response: requests.Response | requests.PreparedRequest) -> str:
     return f"{request.method} {request.path_url}"
 
 
+def answered(response: requests.Response) -> str:
+    """How a failure message names an answer: the request, then the status it got."""
+    return f"{label(response)} answered {response.status_code}"
+
+
 def text_of(response: requests.Response) -> str:
     try:
         return response.content.decode("utf-8", errors="replace")
@@ -114,8 +119,20 @@ def snippet(response: requests.Response, limit: int = 120) -> str:
     return repr(text[:limit] + ("…" if len(text) > limit else ""))
 
 
+def short(value: Any, limit: int = 300) -> str:
+    """A value (a body, an envelope, a field) for a failure message, cut at `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def content_type(response: requests.Response) -> str:
     return str(response.headers.get("Content-Type", ""))
+
+
+def is_json(kind: str) -> bool:
+    """Whether a Content-Type is JSON: application/json or any +json type, whatever its parameters."""
+    value = kind.split(";", 1)[0].strip().lower()
+    return value == "application/json" or value.endswith("+json")
 
 
 def json_or_none(response: requests.Response) -> Any:
@@ -129,8 +146,7 @@ def json_object(response: requests.Response) -> dict[str, Any]:
     """The body as a JSON object, or a GatewayError naming what came back instead."""
     text = text_of(response)
     try:
-        body = json.loads(text) if text else None
-        parsed = bool(text)
+        body, parsed = (json.loads(text), True) if text else (None, False)
     except ValueError:
         body, parsed = None, False
     if isinstance(body, dict):
@@ -143,9 +159,7 @@ def json_object(response: requests.Response) -> dict[str, Any]:
         problem = f"{content_type(response) or 'HTML'} instead of JSON"
     else:
         problem = "a body that is not valid JSON"
-    raise GatewayError(
-        f"{label(response)} answered {response.status_code} with {problem}: {snippet(response)}"
-    )
+    raise GatewayError(f"{answered(response)} with {problem}: {snippet(response)}")
 
 
 def describe_error(err: Exception, timeout: float) -> str:
@@ -165,19 +179,14 @@ def describe_error(err: Exception, timeout: float) -> str:
 # ---------------------------------------------------------------------- reproduction
 def _quote(value: str, placeholders: dict[str, str]) -> str:
     """Shell-quote `value`, turning secret values into their $VARIABLE so the shell expands them."""
-    pieces: list[str] = []
-    rest = value
-    while rest:
-        hits = [(rest.find(secret), secret) for secret in placeholders if secret and secret in rest]
-        if not hits:
-            pieces.append(shlex.quote(rest))
-            break
-        index, secret = min(hits)
-        if index:
-            pieces.append(shlex.quote(rest[:index]))
-        pieces.append(f'"{placeholders[secret]}"')
-        rest = rest[index + len(secret) :]
-    return "".join(pieces) or "''"
+    secrets = sorted(filter(None, placeholders), key=len, reverse=True)  # the longest first, whole
+    if not secrets:
+        return shlex.quote(value)
+    parts = re.split(f"({'|'.join(map(re.escape, secrets))})", value)  # the secrets at odd places
+    quoted = [
+        f'"{placeholders[part]}"' if i % 2 else shlex.quote(part) for i, part in enumerate(parts) if part
+    ]
+    return "".join(quoted) or "''"
 
 
 def _form_parts(request: requests.PreparedRequest, kind: str) -> list[str]:
@@ -187,8 +196,7 @@ def _form_parts(request: requests.PreparedRequest, kind: str) -> list[str]:
     options: list[str] = []
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        filename = part.get_filename()
-        if filename:
+        if filename := part.get_filename():
             options.append(f"-F {shlex.quote(f'{name}={chr(64)}{filename};type={part.get_content_type()}')}")
         else:
             value = cast(bytes, part.get_payload(decode=True) or b"").decode("utf-8", "replace")
@@ -215,15 +223,7 @@ def curl_command(request: requests.PreparedRequest, placeholders: dict[str, str]
 def file_notes(request: requests.PreparedRequest) -> list[str]:
     """Where the files of a multipart reproduction come from."""
     body = request.body if isinstance(request.body, bytes) else b""
-    notes = []
-    if b'filename="sample.mp3"' in body:
-        notes.append("# sample.mp3: libraries/media/sample.mp3 in the suite's repository")
-    if b'filename="image.png"' in body:
-        notes.append(
-            "# image.png: python -c 'from libraries.endpoints import white_png;"
-            ' open("image.png", "wb").write(white_png())\''
-        )
-    return notes
+    return [note for marker, note in _FILE_NOTES.items() if marker in body]
 
 
 def render_response(exchange: Exchange, limit: int = BODY_LIMIT) -> str:
@@ -311,12 +311,10 @@ class Core:
             result.message = self.masker(result.message)
 
     def end_test(self, data: object, result: Any) -> None:
-        result.message = self.masker(result.message)
-        result.doc = self.masker(result.doc)
+        result.message, result.doc = self.masker(result.message), self.masker(result.doc)
 
     def end_suite(self, data: object, result: Any) -> None:
-        result.message = self.masker(result.message)
-        result.doc = self.masker(result.doc)
+        self.end_test(data, result)
         for name, value in list(result.metadata.items()):
             result.metadata[name] = self.masker(value)
 
@@ -326,19 +324,20 @@ class Core:
 
     # ------------------------------------------------------------------ settings
     @staticmethod
-    def setting_values() -> dict[str, str]:
-        """The environment, overridden by each setting's Robot variable (`--variable` included)."""
-        values = dict(os.environ)
-        names = [*variables.settings(variables.Config()), *WEBHOOK_VARIABLES]
+    def robot_variables(names: Iterable[str]) -> dict[str, Any]:
+        """The Robot variables of these names that are set (none outside a Robot run)."""
         try:
             builtin = BuiltIn()
-            for name in names:
-                value = builtin.get_variable_value("${" + name + "}")
-                if value is not None:
-                    values[name] = variables.as_text(value)
+            values = {name: builtin.get_variable_value(f"${{{name}}}") for name in names}
         except RobotNotRunningError:
-            pass
-        return values
+            return {}
+        return {name: value for name, value in values.items() if value is not None}
+
+    @staticmethod
+    def setting_values() -> dict[str, str]:
+        """The environment, overridden by each setting's Robot variable (`--variable` included)."""
+        given = Core.robot_variables([*variables.settings(variables.Config()), *WEBHOOK_VARIABLES])
+        return {**os.environ, **{name: variables.as_text(value) for name, value in given.items()}}
 
     @property
     def config(self) -> variables.Config:
@@ -353,18 +352,11 @@ class Core:
         return self._hooks
 
     def configuration_errors(self) -> list[str]:
-        errors = [*self.config.errors, *self.hooks.errors]
-        try:
-            builtin = BuiltIn()
-            errors += [
-                f"{name} was passed with --variable: secrets are read from the environment only"
-                " (pabot writes every --variable into its argument files); export it instead"
-                for name in variables.SECRET_VARIABLES
-                if builtin.get_variable_value("${" + name + "}") is not None
-            ]
-        except RobotNotRunningError:
-            pass
-        return errors
+        return [*self.config.errors, *self.hooks.errors] + [
+            f"{name} was passed with --variable: secrets are read from the environment only"
+            " (pabot writes every --variable into its argument files); export it instead"
+            for name in self.robot_variables(variables.SECRET_VARIABLES)
+        ]
 
     # ------------------------------------------------------------------ session
     def session(self) -> requests.Session:
@@ -381,21 +373,18 @@ class Core:
 
     def send(self, method: str, path: str, what: str, **arguments: Any) -> requests.Response:
         """One request on the shared session, for the waits; logged at DEBUG only."""
-        session = self.session()
+        session, timeout = self.session(), self.config.http_timeout
         url = str(getattr(session, "url", self.config.base_url)).rstrip("/") + path
         try:
-            response = session.request(method, url, timeout=self.config.http_timeout, **arguments)
+            response = session.request(method, url, timeout=timeout, **arguments)
             response.content  # noqa: B018 - read the whole body here, where errors are caught
         except requests.RequestException as err:
-            raise self.fail(
-                f"{what}: {method} {path} → {describe_error(err, self.config.http_timeout)}"
-            ) from None
-        logger.debug(self.masker(f"{label(response)} → {response.status_code}: {snippet(response, 300)}"))
+            raise self.fail(f"{what}: {method} {path} → {describe_error(err, timeout)}") from None
+        logger.debug(self.masker(f"{answered(response)}: {snippet(response, 300)}"))
         return response
 
     def role(self, key: str) -> str:
-        """A key role from a role or mode name; ``default`` is the key a test uses when its point is
-        not the key: none, or the primary key on a gateway that enforces virtual keys."""
+        """A key role or mode; ``default`` (a test's key when not its point): none, or primary if enforced."""
         if key.strip().lower() == "default":
             return "primary" if self.enforcing else "none"
         return keys.role_of(key)
@@ -404,10 +393,10 @@ class Core:
     def fail(self, message: str) -> Failure:
         return Failure(self.masker(message))
 
-    def check(self, check: Any, *args: Any) -> Any:
+    def check(self, check: Any, *args: Any, **kwargs: Any) -> Any:
         """Run a pure check; its AssertionError becomes a masked Robot failure."""
         try:
-            return check(*args)
+            return check(*args, **kwargs)
         except AssertionError as err:
             raise self.fail(str(err)) from None
 
@@ -423,12 +412,10 @@ class Core:
         for name in ("BIFROST_SETUP_TOKEN", "BIFROST_ADMIN_TOKEN"):
             if token := os.environ.get(name, "").strip():
                 placeholders[token] = f"${name}"
-        latest: dict[str, tuple[Exchange, int]] = {}
+        latest: dict[str, tuple[Exchange, int]] = {}  # by command, in the order each was last sent
         for exchange in self.exchanges:
             command = curl_command(exchange.request, placeholders)
-            count = latest[command][1] + 1 if command in latest else 1
-            latest.pop(command, None)
-            latest[command] = (exchange, count)
+            latest[command] = (exchange, latest.pop(command, (exchange, 0))[1] + 1)
         notes: list[str] = []
         blocks = []
         for number, (command, (exchange, count)) in enumerate(latest.items(), start=1):
@@ -442,6 +429,5 @@ class Core:
             notes.append(
                 "# BIFROST_UNKNOWN_VK: any sk-bf- key the gateway does not have, e.g. sk-bf-unknown-key"
             )
-        header = "\n".join(notes)
         text = f"Reproduction of {len(latest)} request(s), in order:\n" + "\n\n".join(blocks)
-        return self.masker((header + "\n\n" if header else "") + text)
+        return self.masker("\n".join(notes) + "\n\n" + text if notes else text)

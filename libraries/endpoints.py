@@ -1,13 +1,12 @@
-"""The endpoint catalogue: the 11 async endpoints, their fixtures and their request variants.
-
-Fixtures follow the upstream e2e suite (upstream-checks.md); models come from the environment.
-"""
+"""The endpoint catalogue: one row per async endpoint with upstream's bodies (upstream-checks.md), and every
+request variant built from the row; models come from the environment."""
 
 from __future__ import annotations
 
+import copy
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,6 @@ from typing import Any
 from variables import Config
 
 MEDIA = Path(__file__).resolve().parent / "media"
-SPEECH_SAMPLE = MEDIA / "sample.mp3"
 PROMPT = "Say hello in one word."
 
 
@@ -29,85 +27,95 @@ class FilePart:
 
 @dataclass(frozen=True)
 class Payload:
-    """One request body: JSON, raw bytes, or multipart fields plus files."""
+    """One request body: JSON, raw bytes (sent as JSON), or multipart fields plus files."""
 
     json: dict[str, Any] | None = None
     raw: bytes | None = None
-    raw_content_type: str = "application/json"
     fields: dict[str, str] | None = None
-    files: tuple[FilePart, ...] = field(default_factory=tuple)
-
-    @property
-    def is_multipart(self) -> bool:
-        return self.fields is not None
+    files: tuple[FilePart, ...] = ()
 
 
 @dataclass(frozen=True)
 class Endpoint:
+    """One async endpoint, with upstream's request bodies for it, each without the model."""
+
     name: str  # kebab-case, also the test tag
-    title: str  # as test names spell it
-    request_type: str  # Bifrost's name
     path: str  # submit path; polls are GET path/{id}
-    multipart: bool
+    # What it requires besides its model, as the contract's validation table names them; the
+    # `missing-<field>` variant leaves that one out of the fixture (spaces become dashes).
+    required: tuple[str, ...]
+    body: dict[str, Any]  # the fixture: JSON, or a multipart form's fields
+    file: str = ""  # a multipart endpoint's file part: `file` (audio) or `image`
+    streams: bool = False  # whether its async handler has a stream check (others ignore a stream field)
+    # Upstream's bodies where they are not the fixture: of the stream and missing-file requests, and
+    # of the request without a model.
+    short: dict[str, Any] | None = None
+    no_model: dict[str, Any] | None = None
 
     def poll_path(self, job_id: str) -> str:
         return f"{self.path}/{job_id}"
 
 
+def _ask(text: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": text}]
+
+
+# fmt: off
 CATALOGUE: dict[str, Endpoint] = {
     e.name: e
     for e in (
-        Endpoint("text-completions", "Text Completions", "text_completion", "/v1/async/completions", False),
         Endpoint(
-            "chat-completions", "Chat Completions", "chat_completion", "/v1/async/chat/completions", False
+            "text-completions", "/v1/async/completions", ("prompt",), {"prompt": PROMPT, "max_tokens": 10},
+            streams=True, short={"prompt": "Hello"}, no_model={"prompt": PROMPT},
         ),
-        Endpoint("responses", "Responses", "responses", "/v1/async/responses", False),
-        Endpoint("embeddings", "Embeddings", "embedding", "/v1/async/embeddings", False),
-        Endpoint("speech", "Speech", "speech", "/v1/async/audio/speech", False),
-        Endpoint("transcriptions", "Transcriptions", "transcription", "/v1/async/audio/transcriptions", True),
         Endpoint(
-            "image-generations",
-            "Image Generations",
-            "image_generation",
-            "/v1/async/images/generations",
-            False,
+            "chat-completions", "/v1/async/chat/completions", ("messages",),
+            {"messages": _ask(PROMPT), "max_tokens": 10},
+            streams=True, short={"messages": _ask("Hello")}, no_model={"messages": _ask(PROMPT)},
         ),
-        Endpoint("image-edits", "Image Edits", "image_edit", "/v1/async/images/edits", True),
         Endpoint(
-            "image-variations", "Image Variations", "image_variation", "/v1/async/images/variations", True
+            "responses", "/v1/async/responses", ("input",), {"input": PROMPT},
+            streams=True, short={"input": "Hello"},
         ),
-        Endpoint("rerank", "Rerank", "rerank", "/v1/async/rerank", False),
-        Endpoint("ocr", "OCR", "ocr", "/v1/async/ocr", False),
+        Endpoint("embeddings", "/v1/async/embeddings", ("input",), {"input": "Hello world"}),
+        Endpoint(
+            "speech", "/v1/async/audio/speech", ("input", "voice"), {"input": "Hello", "voice": "alloy"},
+            streams=True,
+        ),
+        Endpoint(
+            "transcriptions", "/v1/async/audio/transcriptions", ("file",), {}, file="file", streams=True,
+        ),
+        Endpoint(
+            "image-generations", "/v1/async/images/generations", ("prompt",),
+            {"prompt": "A simple red circle on a white background", "n": 1, "size": "1024x1024"},
+            streams=True, short={"prompt": "A circle"},
+        ),
+        Endpoint(
+            "image-edits", "/v1/async/images/edits", ("image",),
+            {"prompt": "Make it blue", "n": "1", "size": "256x256"},
+            file="image", streams=True, short={"prompt": "Make it blue"},
+        ),
+        Endpoint(
+            "image-variations", "/v1/async/images/variations", ("image",), {"n": "1", "size": "256x256"},
+            file="image", short={},
+        ),
+        Endpoint(
+            "rerank", "/v1/async/rerank", ("query", "documents"),
+            {
+                "query": "What is the capital of France?",
+                "documents": [
+                    {"text": "Paris is the capital of France."},
+                    {"text": "London is the capital of the United Kingdom."},
+                    {"text": "Berlin is the capital of Germany."},
+                ],
+            },
+            no_model={"query": "test", "documents": [{"text": "test document"}]},
+        ),
+        # The document's image_url is a setting (ASYNC_OCR_IMAGE_URL), added when the body is built.
+        Endpoint("ocr", "/v1/async/ocr", ("document type",), {"document": {"type": "image_url"}}),
     )
 }
-
-VARIANTS = ("default", "stream", "malformed-json", "missing-model", "missing-file", "stream-ignored")
-# What each endpoint requires besides its model, as the contract's validation table names it. The
-# `missing-<field>` variant leaves that field out of the fixture (spaces become dashes).
-REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    "text-completions": ("prompt",),
-    "chat-completions": ("messages",),
-    "responses": ("input",),
-    "embeddings": ("input",),
-    "speech": ("input", "voice"),
-    "transcriptions": ("file",),
-    "image-generations": ("prompt",),
-    "image-edits": ("image",),
-    "image-variations": ("image",),
-    "rerank": ("query", "documents"),
-    "ocr": ("document type",),
-}
-# Endpoints whose async handler has a stream check; the others ignore a stream field.
-STREAM_CHECKED = (
-    "text-completions",
-    "chat-completions",
-    "responses",
-    "speech",
-    "transcriptions",
-    "image-generations",
-    "image-edits",
-)
-WITH_STREAM = "+stream"
+# fmt: on
 
 
 def endpoint(name: str) -> Endpoint:
@@ -127,137 +135,34 @@ def white_png(size: int = 256) -> bytes:
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
     row = b"\x00" + b"\xff" * (4 * size)  # filter byte 0, then RGBA pixels
     pixels = zlib.compress(row * size, 9)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", pixels)
-        + _png_chunk(b"IEND", b"")
-    )
-
-
-@cache
-def speech_sample() -> bytes:
-    return SPEECH_SAMPLE.read_bytes()
+    chunks = _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", pixels) + _png_chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
 
 
 def image_part() -> FilePart:
     return FilePart("image", "image.png", "image/png", white_png())
 
 
+@cache
 def audio_part() -> FilePart:
-    return FilePart("file", "sample.mp3", "audio/mpeg", speech_sample())
+    return FilePart("file", "sample.mp3", "audio/mpeg", (MEDIA / "sample.mp3").read_bytes())
 
 
-def _rerank_body(model: str | None) -> dict[str, Any]:
-    return {
-        **({"model": model} if model else {}),
-        "query": "What is the capital of France?",
-        "documents": [
-            {"text": "Paris is the capital of France."},
-            {"text": "London is the capital of the United Kingdom."},
-            {"text": "Berlin is the capital of Germany."},
-        ],
-    }
-
-
-def fixture(name: str, config: Config, model: str | None = None) -> Payload:
-    """The upstream fixture of an endpoint; `model` overrides the configured one."""
-    m = model or config.model(name)
-    bodies: dict[str, dict[str, Any]] = {
-        "text-completions": {"model": m, "prompt": PROMPT, "max_tokens": 10},
-        "chat-completions": {"model": m, "messages": [{"role": "user", "content": PROMPT}], "max_tokens": 10},
-        "responses": {"model": m, "input": PROMPT},
-        "embeddings": {"model": m, "input": "Hello world"},
-        "speech": {"model": m, "input": "Hello", "voice": "alloy"},
-        "image-generations": {
-            "model": m,
-            "prompt": "A simple red circle on a white background",
-            "n": 1,
-            "size": "1024x1024",
-        },
-        "rerank": _rerank_body(m),
-        "ocr": {"model": m, "document": {"type": "image_url", "image_url": config.ocr_image_url}},
-    }
-    if name in bodies:
-        return Payload(json=bodies[name])
-    if name == "transcriptions":
-        return Payload(fields={"model": m}, files=(audio_part(),))
-    if name == "image-edits":
-        return Payload(
-            fields={"model": m, "prompt": "Make it blue", "n": "1", "size": "256x256"}, files=(image_part(),)
-        )
-    if name == "image-variations":
-        return Payload(fields={"model": m, "n": "1", "size": "256x256"}, files=(image_part(),))
-    raise ValueError(f"unknown endpoint {name!r}")
-
-
-def _stream_variant(name: str, config: Config) -> Payload:
-    m = config.model(name)
-    bodies: dict[str, dict[str, Any]] = {
-        "text-completions": {"model": m, "prompt": "Hello", "stream": True},
-        "chat-completions": {"model": m, "messages": [{"role": "user", "content": "Hello"}], "stream": True},
-        "responses": {"model": m, "input": "Hello", "stream": True},
-        "image-generations": {"model": m, "prompt": "A circle", "stream": True},
-        # Speech streams through stream_format, not a stream flag.
-        "speech": {"model": m, "input": "Hello", "voice": "alloy", "stream_format": "sse"},
-    }
-    if name in bodies:
-        return Payload(json=bodies[name])
-    if name == "transcriptions":
-        return Payload(fields={"model": m, "stream": "true"}, files=(audio_part(),))
-    if name == "image-edits":
-        return Payload(fields={"model": m, "prompt": "Make it blue", "stream": "true"}, files=(image_part(),))
-    raise ValueError(f"endpoint {name!r} has no stream variant (the gateway has no stream check there)")
-
-
-def _missing_model_variant(name: str, config: Config) -> Payload:
-    if endpoint(name).multipart:
-        return _without(name, "model", config)
-    bodies: dict[str, dict[str, Any]] = {
-        "chat-completions": {"messages": [{"role": "user", "content": PROMPT}]},
-        "text-completions": {"prompt": PROMPT},
-        "embeddings": {"input": "Hello world"},
-        "responses": {"input": PROMPT},
-        "speech": {"input": "Hello", "voice": "alloy"},
-        "rerank": {"query": "test", "documents": [{"text": "test document"}]},
-        "ocr": {"document": {"type": "image_url", "image_url": config.ocr_image_url}},
-    }
-    if name not in bodies:
-        raise ValueError(f"endpoint {name!r} has no missing-model variant")
-    return Payload(json=bodies[name])
-
-
-def _missing_file_variant(name: str, config: Config) -> Payload:
-    m = config.model(name)
-    fields = {
-        "transcriptions": {"model": m},
-        "image-edits": {"model": m, "prompt": "Make it blue"},
-        "image-variations": {"model": m},
-    }
-    if name not in fields:
-        raise ValueError(f"endpoint {name!r} takes no file")
-    return Payload(fields=fields[name])
-
-
-def _without(name: str, field_name: str, config: Config) -> Payload:
-    """The fixture with one required field (or the file part) left out."""
-    base = fixture(name, config)
-    if base.json is not None:
-        body = dict(base.json)
-        if field_name == "document type":
-            body["document"] = {k: v for k, v in body["document"].items() if k != "type"}
-        elif field_name in body:
-            del body[field_name]
-        else:
-            raise ValueError(f"endpoint {name!r} has no field {field_name!r} to leave out")
+def _build(
+    target: Endpoint, model: str | None, base: dict[str, Any], cfg: Config, file: bool = True
+) -> Payload:
+    """A body from one of the endpoint's rows: the model first, then `base`, then its file part."""
+    body = {**({"model": model} if model else {}), **copy.deepcopy(base)}
+    if "document" in body:
+        body["document"]["image_url"] = cfg.ocr_image_url
+    if not target.file:
         return Payload(json=body)
-    fields = dict(base.fields or {})
-    if field_name in ("file", "image"):
-        return Payload(fields=fields)
-    if field_name not in fields:
-        raise ValueError(f"endpoint {name!r} has no form field {field_name!r} to leave out")
-    del fields[field_name]
-    return Payload(fields=fields, files=base.files)
+    part = image_part() if target.file == "image" else audio_part()
+    return Payload(fields=body, files=(part,) if file else ())
+
+
+def _short(target: Endpoint) -> dict[str, Any]:
+    return target.body if target.short is None else target.short
 
 
 def _with_stream(name: str, base: Payload) -> Payload:
@@ -271,71 +176,65 @@ def _with_stream(name: str, base: Payload) -> Payload:
 
 
 def payload(name: str, variant: str, config: Config, model: str | None = None) -> Payload:
-    """The body of one request variant (see VARIANTS, plus `missing-<field>` and `<variant>+stream`)."""
-    key = endpoint(name).name
-    if variant.endswith(WITH_STREAM):
-        return _with_stream(key, payload(key, variant.removesuffix(WITH_STREAM), config, model))
-    if variant == "stream-ignored":
-        if key in STREAM_CHECKED:
-            raise ValueError(f"endpoint {key!r} has a stream check; use the stream variant")
-        return _with_stream(key, fixture(key, config, model))
-    if variant.startswith("missing-") and variant not in ("missing-model", "missing-file"):
-        field_name = variant.removeprefix("missing-").replace("-", " ")
-        if field_name not in REQUIRED_FIELDS[key]:
-            raise ValueError(
-                f"endpoint {key!r} does not require {field_name!r}; it requires"
-                f" {', '.join(REQUIRED_FIELDS[key])}"
-            )
-        return _without(key, field_name, config)
+    """The body of one request variant: `default`, `stream`, `malformed-json`, `missing-model`,
+    `missing-file`, `stream-ignored`, `missing-<field>`, and any of them with `+stream`."""
+    target = endpoint(name)
+    chosen = model or config.model(target.name)
+    if variant.endswith("+stream"):
+        return _with_stream(target.name, payload(target.name, variant.removesuffix("+stream"), config, model))
     if variant == "default":
-        return fixture(key, config, model)
+        return _build(target, chosen, target.body, config)
     if variant == "stream":
-        return _stream_variant(key, config)
+        if not target.streams:
+            raise ValueError(f"endpoint {target.name!r} has no stream check, so no stream variant")
+        return _with_stream(target.name, _build(target, chosen, _short(target), config))
+    if variant == "stream-ignored":
+        if target.streams:
+            raise ValueError(f"endpoint {target.name!r} has a stream check; use the stream variant")
+        return _with_stream(target.name, _build(target, chosen, target.body, config))
     if variant == "malformed-json":
-        if endpoint(key).multipart:
-            raise ValueError(f"endpoint {key!r} takes multipart, not JSON")
+        if target.file:
+            raise ValueError(f"endpoint {target.name!r} takes multipart, not JSON")
         return Payload(raw=b"{invalid json")
     if variant == "missing-model":
-        return _missing_model_variant(key, config)
+        return _build(target, None, target.body if target.no_model is None else target.no_model, config)
     if variant == "missing-file":
-        return _missing_file_variant(key, config)
-    raise ValueError(f"unknown payload variant {variant!r}; use one of {', '.join(VARIANTS)}")
-
-
-def integration_body(model: str, stream: bool = False) -> dict[str, Any]:
-    """The body upstream sends to the OpenAI Responses integration route."""
-    if stream:
-        return {"model": model, "input": "Hello", "stream": True}
-    return {"model": model, "input": PROMPT}
+        if not target.file:
+            raise ValueError(f"endpoint {target.name!r} takes no file")
+        return _build(target, chosen, _short(target), config, file=False)
+    if variant.startswith("missing-"):
+        missing = variant.removeprefix("missing-").replace("-", " ")
+        if missing not in target.required:
+            wanted = ", ".join(target.required)
+            raise ValueError(f"endpoint {target.name!r} does not require {missing!r}; it requires {wanted}")
+        if missing == target.file:
+            return _build(target, chosen, target.body, config, file=False)
+        full = _build(target, chosen, target.body, config)
+        body: dict[str, Any] = full.json if full.json is not None else full.fields or {}
+        if missing == "document type":
+            del body["document"]["type"]
+        else:
+            del body[missing]
+        return full
+    raise ValueError(
+        f"unknown payload variant {variant!r}; use default, stream, malformed-json, missing-model,"
+        " missing-file, stream-ignored or missing-<field>"
+    )
 
 
 def anthropic_body(model: str, stream: bool = False) -> dict[str, Any]:
     """An Anthropic Messages request for the `/anthropic/v1/messages` integration route."""
-    body: dict[str, Any] = {
-        "model": model,
-        "max_tokens": 16,
-        "messages": [{"role": "user", "content": PROMPT}],
-    }
-    if stream:
-        body["stream"] = True
-    return body
-
-
-def chat_body(model: str) -> dict[str, Any]:
-    """An OpenAI chat request, for integration routes that have no async support."""
-    return {"model": model, "messages": [{"role": "user", "content": PROMPT}], "max_tokens": 10}
+    body = {"model": model, "max_tokens": 16, "messages": _ask(PROMPT)}
+    return {**body, "stream": True} if stream else body
 
 
 def request_arguments(body: Payload) -> dict[str, Any]:
-    """RequestsLibrary's arguments for a body: `json=`, raw `data=` with its type, or `files=`.
-
-    Form fields go in `files=` as parts without a filename, so a form without a file is still
-    multipart, as the gateway's multipart routes expect.
-    """
+    """RequestsLibrary's arguments for a body: `json=`, raw `data=` with its type, or `files=` (form fields
+    as parts without a filename, so a form without a file is still multipart, as the gateway expects)."""
     if body.json is not None:
         return {"json": body.json}
     if body.raw is not None:
-        return {"data": body.raw, "headers": {"Content-Type": body.raw_content_type}}
+        return {"data": body.raw, "headers": {"Content-Type": "application/json"}}
     files: dict[str, Any] = {name: (None, value) for name, value in (body.fields or {}).items()}
     files.update({part.field: (part.filename, part.data, part.content_type) for part in body.files})
     return {"files": files}

@@ -1,26 +1,23 @@
-"""Job keywords: the requests a resource keyword sends, job handles, and the waits.
-
-A resource keyword asks for a request (`Submit Request`, `Poll Request`, ...), sends it with
-RequestsLibrary (`POST On Session  bifrost  ${request.path}  &{request.arguments}`), and turns
-the answer into a job handle (`Job From Answer`). The waits poll on the same session from Python
-and log one journey line per job; each poll is logged at DEBUG only.
-"""
+"""Job keywords: the requests a resource keyword sends with RequestsLibrary (`POST On Session  bifrost
+${request.path}  &{request.arguments}`), job handles made of the answers, and the waits, which poll on the
+same session from Python and log one journey line per job (each poll at DEBUG only)."""
 
 from __future__ import annotations
 
+import itertools
 import time
 import uuid
+from collections import Counter
 from functools import partial
 from typing import Any
 
-import requests
+from requests import Response
 from robot.api import logger
 from robot.api.deco import keyword
 
-from libraries import batch, endpoints, keys
-from libraries.core import Core, GatewayError, Job, Request, json_or_none, label, received_at, snippet
-from libraries.observation import Observation, observe
-from libraries.polling import wait_until_terminal
+from libraries import endpoints, keys, polling
+from libraries.core import Core, Job, Request, answered, json_or_none, label, received_at, snippet
+from libraries.polling import Batch, Journey
 
 NIL_JOB_ID = "00000000-0000-0000-0000-000000000000"
 TTL_HEADER = "x-bf-async-job-result-ttl"
@@ -36,14 +33,17 @@ ODD_JOB_IDS = {
     # Decodes to "odd job ✓": a space and a non-ASCII character, neither of them a path separator.
     "url-encoded": "odd%20job%20%E2%9C%93",
 }
-ROUTES = ("responses", "anthropic", "openai-chat")
 
 
 class JobKeywords(Core):
     # ------------------------------------------------------------------ requests
-    def _headers(self, key: str, key_format: str, extra: dict[str, Any] | None) -> dict[str, str]:
-        given = {str(k): str(v) for k, v in (extra or {}).items()}
+    def _headers(self, key: str, key_format: str, extra: dict[str, Any]) -> dict[str, str]:
+        """The key's headers, then `extra` (those given as None left out)."""
+        given = {str(name): str(value) for name, value in extra.items() if value is not None}
         return {**keys.key_headers(self.role(key), key_format), **given}
+
+    def _send(self, request: Request, what: str) -> Response:
+        return self.send(request.method, request.path, what, **request.arguments)
 
     @keyword("Submit Request")
     def submit_request(
@@ -57,51 +57,32 @@ class JobKeywords(Core):
         request_id: str | None = None,
         headers: dict[str, Any] | None = None,
     ) -> Request:
-        """The submit of ``endpoint``'s fixture (or a ``variant``), to send with ``POST On Session``.
-
-        ``key`` is a role (``primary``, ``alternate``, ``unknown``, ``none``,
-        ``primary-recased-prefix``), a mode (``global``, ``with-vk``) or ``default`` (none, or the
-        primary key on a gateway that enforces virtual keys); ``key_format`` is
-        ``x-bf-vk``, ``bearer``, ``x-api-key``, ``x-goog-api-key`` or ``api-key``. ``ttl`` goes in
-        ``x-bf-async-job-result-ttl``, ``request_id`` in ``x-request-id``; ``headers`` are added
-        as given. Variants: ``default``, ``stream``, ``malformed-json``, ``missing-model``,
-        ``missing-file``, ``stream-ignored``, ``missing-<field>``, and any of them with ``+stream``.
-        """
+        """The submit of ``endpoint``'s fixture or a ``variant``, with ``key`` (a role) in ``key_format``."""
         target = endpoints.endpoint(endpoint)
-        extra: dict[str, Any] = {TTL_HEADER: str(ttl)} if ttl is not None else {}
-        if request_id is not None:
-            extra["x-request-id"] = request_id
         arguments = endpoints.request_arguments(endpoints.payload(target.name, variant, self.config, model))
-        arguments["headers"] = {
-            **arguments.get("headers", {}),
-            **self._headers(key, key_format, {**extra, **(headers or {})}),
-        }
+        extra = {TTL_HEADER: ttl, "x-request-id": request_id, **(headers or {})}
+        arguments["headers"] = {**arguments.get("headers", {}), **self._headers(key, key_format, extra)}
         chosen = model or self.config.model(target.name)
         return Request("POST", target.path, arguments, target.name, self.role(key), key_format, model=chosen)
 
-    @keyword("Job From Answer")
-    def job_from_answer(self, request: Request, response: requests.Response) -> Job:
-        """A job handle from a submit or an integration create and its answer.
-
-        The handle's ``id`` is None when the answer carries no job id; ``response`` is the answer.
-        """
-        body = json_or_none(response)
-        job_id = body.get("id") if isinstance(body, dict) else None
-        sent = received_at(response) - response.elapsed.total_seconds()
+    def _job(self, request: Request, answer: Response | BaseException) -> Job:
+        """The handle of the job a submit or create made (``id`` None if the answer has none)."""
         endpoint = request.endpoint or "responses"
-        if job_id and 200 <= response.status_code < 300:
-            self.timings.append((endpoint, "submit", response.elapsed.total_seconds()))
-        job = Job(
-            endpoint,
-            job_id if isinstance(job_id, str) and job_id else None,
-            request.key,
-            request.key_format,
-            sent,
-            response,
-            request.route,
-            model=request.model,
-        )
-        logger.info(f"{label(response)} → {response.status_code}: {job}")
+        job = Job(endpoint, None, request.key, request.key_format, route=request.route, model=request.model)
+        if isinstance(answer, Response):
+            body = json_or_none(answer)
+            job_id = body.get("id") if isinstance(body, dict) else None
+            job.id = job_id if isinstance(job_id, str) and job_id else None
+            job.response, job.sent_at = answer, received_at(answer) - answer.elapsed.total_seconds()
+            if job.id and 200 <= answer.status_code < 300:
+                self.timings.append((job.endpoint, "submit", answer.elapsed.total_seconds()))
+        return job
+
+    @keyword("Job From Answer")
+    def job_from_answer(self, request: Request, response: Response) -> Job:
+        """A job handle from a submit or an integration create and its answer; ``id`` None if it has none."""
+        job = self._job(request, response)
+        logger.info(f"{answered(response)}: {job}")
         return job
 
     @keyword("Job With Id")
@@ -115,36 +96,31 @@ class JobKeywords(Core):
         job: Job,
         key: str | None = None,
         key_format: str | None = None,
-        headers: dict[str, Any] | None = None,
         endpoint: str | None = None,
     ) -> Request:
-        """One poll of ``job`` (``GET <submit path>/<id>``) with the job's own key, or ``key``.
-
-        ``endpoint`` polls on another endpoint's path.
-        """
+        """One poll of ``job`` with its own key or ``key``, on its endpoint's path or ``endpoint``'s."""
         target = endpoints.endpoint(endpoint or job.endpoint)
         role = job.key if key is None else key
         fmt = job.key_format if key_format is None else key_format
-        path = target.poll_path(str(job.id))
-        return Request(
-            "GET", path, {"headers": self._headers(role, fmt, headers)}, target.name, self.role(role), fmt
-        )
+        arguments = {"headers": self._headers(role, fmt, {})}
+        return Request("GET", target.poll_path(str(job.id)), arguments, target.name, self.role(role), fmt)
 
     def _route(self, route: str) -> tuple[str, str]:
         """(path, default model) of an integration route by name."""
         cfg = self.config
-        if route == "responses":
-            return cfg.integration_path, cfg.integration_model
-        if route == "anthropic":
-            return cfg.anthropic_path, cfg.anthropic_model
-        if route == "openai-chat":
-            # The chat route next to the Responses route under test: the same integration prefix.
-            prefix = cfg.integration_path.removesuffix("/v1/responses")
-            return (
+        # The chat route next to the Responses route under test: the same integration prefix.
+        prefix = cfg.integration_path.removesuffix("/v1/responses")
+        routes = {
+            "responses": (cfg.integration_path, cfg.integration_model),
+            "anthropic": (cfg.anthropic_path, cfg.anthropic_model),
+            "openai-chat": (
                 f"{prefix if prefix != cfg.integration_path else '/openai'}/v1/chat/completions",
                 cfg.model("chat-completions"),
-            )
-        raise ValueError(f"unknown integration route {route!r}; use {', '.join(ROUTES)}")
+            ),
+        }
+        if route not in routes:
+            raise ValueError(f"unknown integration route {route!r}; use {', '.join(routes)}")
+        return routes[route]
 
     @keyword("Integration Create Request")
     def integration_create_request(
@@ -156,22 +132,18 @@ class JobKeywords(Core):
         ttl: str | None = None,
         headers: dict[str, Any] | None = None,
     ) -> Request:
-        """A create with ``x-bf-async: true`` on an integration route, to send with ``POST On Session``.
-
-        ``route``: ``responses`` (``BIFROST_INTEGRATION_PATH``, an OpenAI Responses request),
-        ``anthropic`` (``BIFROST_ANTHROPIC_PATH``, an Anthropic Messages request) or
-        ``openai-chat`` (the chat route beside the Responses one, which has no async support).
-        """
+        """A create with ``x-bf-async: true`` on the ``responses``, ``anthropic`` or ``openai-chat`` route."""
         path, default_model = self._route(route)
         chosen = model or default_model
+        body: dict[str, Any] | None
         if route == "anthropic":
             body = endpoints.anthropic_body(chosen, stream)
         elif route == "openai-chat":
-            body = endpoints.chat_body(chosen)
+            body = endpoints.payload("chat-completions", "default", self.config, chosen).json
         else:
-            body = endpoints.integration_body(chosen, stream)
-        extra: dict[str, Any] = {"x-bf-async": "true", **({TTL_HEADER: str(ttl)} if ttl is not None else {})}
-        arguments = {"json": body, "headers": self._headers(key, "x-bf-vk", {**extra, **(headers or {})})}
+            body = endpoints.payload("responses", "stream" if stream else "default", self.config, chosen).json
+        extra = {"x-bf-async": "true", TTL_HEADER: ttl, **(headers or {})}
+        arguments = {"json": body, "headers": self._headers(key, "x-bf-vk", extra)}
         return Request("POST", path, arguments, "responses", self.role(key), route=route, model=chosen)
 
     @keyword("Integration Retrieve Request")
@@ -192,10 +164,9 @@ class JobKeywords(Core):
     @keyword("Odd Job Id")
     def odd_job_id(self, kind: str) -> str:
         """A job id no gateway has, of an odd ``kind``: ``not-a-uuid``, ``overlong``, ``url-encoded``."""
-        try:
-            return ODD_JOB_IDS[kind]
-        except KeyError:
-            raise ValueError(f"unknown odd id kind {kind!r}; use {', '.join(ODD_JOB_IDS)}") from None
+        if kind not in ODD_JOB_IDS:
+            raise ValueError(f"unknown odd id kind {kind!r}; use {', '.join(ODD_JOB_IDS)}")
+        return ODD_JOB_IDS[kind]
 
     @keyword("Unique Request Id")
     def unique_request_id(self) -> str:
@@ -203,235 +174,149 @@ class JobKeywords(Core):
         return f"acceptance-{uuid.uuid4()}"
 
     # ------------------------------------------------------------------ waits
-    def _poll(self, job: Job, what: str) -> requests.Response:
-        request = self.poll_request(job)
-        return self.send("GET", request.path, what, headers=request.arguments["headers"])
+    def _poll(self, job: Job, what: str) -> Response:
+        return self._send(self.poll_request(job), what)
 
     @keyword("Wait Until Job Is Terminal")
     def wait_until_job_is_terminal(self, job: Job) -> dict[str, Any]:
-        """Polls until the job is ``completed`` or ``failed`` and returns its envelope.
-
-        The first poll comes soon (50 ms), then the wait doubles up to ``BIFROST_POLL_INTERVAL``.
-        Fails at once when an in-flight poll does not answer 202 or the answer is not a job
-        envelope, and after ``BIFROST_POLL_TIMEOUT`` with the status history. Records the
-        terminal poll on the handle. Logs one journey line; each poll only at DEBUG.
-        """
+        """Polls until the job is completed or failed (in flight: 202 only); returns its envelope."""
         if job.id is None:
-            answer = (
-                f"{label(job.response)} answered {job.response.status_code}"
-                if job.response is not None
-                else "no answer"
-            )
+            answer = answered(job.response) if job.response is not None else "no answer"
             raise self.fail(f"no job to wait for: {answer} without a job id")
         if job.terminal is not None:
             return job.envelope
-        what = f"job {job.id} ({job.endpoint})"
-        try:
-            result, last, journey = wait_until_terminal(
-                lambda: self._poll(job, f"while waiting for {what}"),
-                job=what,
-                timeout=self.config.poll_timeout,
-                interval=self.config.poll_interval,
-                started=job.sent_at or None,
-                expected=self.shortest.get((job.endpoint, job.model)),
-            )
-        except GatewayError as err:
-            raise self.fail(str(err)) from None
+        journey = Journey(job.id, job.endpoint, job.response, started=job.sent_at or None)
+        result, last = self.check(
+            polling.wait_until_terminal,
+            partial(self._poll, job, f"while waiting for {journey.what}"),
+            journey,
+            timeout=self.config.poll_timeout,
+            interval=self.config.poll_interval,
+            expected=self.shortest.get((job.endpoint, job.model)),
+        )
         job.terminal, job.seen_terminal_at, job.envelope = last, received_at(last), result
         if job.sent_at:
-            took = job.seen_terminal_at - job.sent_at
+            took, kind = job.seen_terminal_at - job.sent_at, (job.endpoint, job.model)
             self.timings.append((job.endpoint, "terminal", took))
-            kind = (job.endpoint, job.model)
             self.shortest[kind] = min(took, self.shortest.get(kind, took))
         logger.info(f"Job {job.id} ({job.endpoint}): {journey.line()}")
-        return result
+        return job.envelope
 
     def _wait_for_expiry(
-        self,
-        job: Job,
-        ttl: int,
-        margin: float,
-        send: Any,
-        *,
-        gone: str = "404",
-        first_poll_after: float = 0.0,
+        self, job: Job, ttl: int, margin: float, integration: bool = False, after: float = 0
     ) -> None:
-        """Polls until the job is gone (``404``, or any ``4xx``) within ``ttl`` + ``margin`` of the
-        moment the suite saw it terminal; 200 means still served, anything else fails at once.
-        """
+        """Polls (or retrieves) the job from `after` s after it was seen terminal until it is gone (404, or a
+        4xx on its route): at most `ttl` + `margin` s after, and 200 until then."""
         self.wait_until_job_is_terminal(job)
+        request = self.integration_retrieve_request(job) if integration else self.poll_request(job)
+        gone = "4xx" if integration else "404"
         seen = float(job.seen_terminal_at or time.monotonic())
-        deadline = seen + ttl + margin
-        time.sleep(max(0.0, seen + first_poll_after - time.monotonic()))
-        polls = 0
-        while True:
-            response = send()
-            polls += 1
-            after = received_at(response) - seen
-            status = response.status_code
-            if status == 404 or (gone == "4xx" and 400 <= status < 500):
-                logger.info(
-                    f"Job {job.id} answered {status} {after:.2f} s after it was seen terminal"
-                    f" (TTL {ttl} s, {polls} polls)"
-                )
+        time.sleep(max(0.0, seen + after - time.monotonic()))
+        for polls in itertools.count(1):
+            response = self._send(request, f"job {job.id} expiry")
+            since, status = received_at(response) - seen, response.status_code
+            after_end = f"{since:.1f} s after the job was seen terminal"
+            if status == 404 or (integration and 400 <= status < 500):
+                logger.info(f"Job {job.id} answered {status} {after_end} (TTL {ttl} s, {polls} polls)")
                 return
             if status != 200:
                 raise self.fail(
-                    f"{label(response)} answered {status} {after:.1f} s after the job was seen terminal"
-                    f" (expected 200 until expiry, then {gone}): {snippet(response)}"
+                    f"{answered(response)} {after_end}, expected 200 or {gone}: {snippet(response)}"
                 )
-            if time.monotonic() >= deadline:
-                raise self.fail(
-                    f"{label(response)} still answers 200 {after:.1f} s after the job was seen terminal;"
-                    f" with a TTL of {ttl} s it should answer {gone} by then (margin {margin:g} s)"
-                )
+            if time.monotonic() >= seen + ttl + margin:
+                late = f"{label(response)} still answers 200 {after_end}"
+                raise self.fail(f"{late}, expected {gone} (TTL {ttl} s + {margin:g} s margin)")
             time.sleep(EXPIRY_POLL)
 
     @keyword("Wait Until Job Has Expired")
     def wait_until_job_has_expired(self, job: Job, ttl: int) -> None:
-        """Waits until the job is terminal, then polls every 250 ms until it answers 404.
-
-        Fails if it is still served ``ttl`` + 10 s after the suite saw it terminal (monotonic clock),
-        or at once on an answer other than 200 or 404.
-        """
-        self._wait_for_expiry(job, int(ttl), EXPIRY_MARGIN, lambda: self._poll(job, f"job {job.id} expiry"))
+        """Polls the finished job every 250 ms until it answers 404, at most ``ttl`` + 10 s after it ended."""
+        self._wait_for_expiry(job, int(ttl), EXPIRY_MARGIN)
 
     @keyword("Job Should Be Gone Once Its TTL Has Passed")
     def job_should_be_gone_once_its_ttl_has_passed(self, job: Job, ttl: int) -> None:
-        """From ``ttl`` seconds after the suite saw the job end, polls answer 404; fails if it is
-        still served 2 s after that.
-        """
-        self._wait_for_expiry(
-            job,
-            int(ttl),
-            EXPIRY_EDGE_MARGIN,
-            lambda: self._poll(job, f"job {job.id} expiry"),
-            first_poll_after=float(ttl),
-        )
+        """From ``ttl`` s after the suite saw the job end, polls answer 404; fails if served 2 s later."""
+        self._wait_for_expiry(job, int(ttl), EXPIRY_EDGE_MARGIN, after=float(ttl))
 
     @keyword("Wait Until Integration Job Has Expired")
     def wait_until_integration_job_has_expired(self, job: Job, ttl: int) -> None:
-        """Retrieves the job on its integration route every 250 ms until it answers a 4xx; fails if it
-        is still served ``ttl`` + 10 s after the suite saw it terminal.
-        """
-        request = self.integration_retrieve_request(job)
-        self._wait_for_expiry(
-            job,
-            int(ttl),
-            EXPIRY_MARGIN,
-            lambda: self.send("POST", request.path, f"job {job.id} expiry", **request.arguments),
-            gone="4xx",
-        )
+        """Retrieves the job on its integration route until it answers a 4xx, at most ``ttl`` + 10 s after."""
+        self._wait_for_expiry(job, int(ttl), EXPIRY_MARGIN, integration=True)
 
     @keyword("Observe Job Until Terminal")
-    def observe_job_until_terminal(self, job: Job) -> Observation:
-        """Polls the job until it is terminal and three times more, judging nothing yet.
-
-        Returns every poll (and the submit answer) for the invariant checks.
-        """
+    def observe_job_until_terminal(self, job: Job) -> Journey:
+        """Polls the job until it is terminal and three times more, judging nothing; returns every poll."""
         if job.id is None or job.response is None:
             raise self.fail(f"no job to watch: {job}")
-        try:
-            watched = observe(
-                lambda: self._poll(job, f"while watching job {job.id}"),
-                job.id,
-                job.response,
-                timeout=self.config.poll_timeout,
-                interval=self.config.poll_interval,
-            )
-        except AssertionError as err:
-            raise self.fail(str(err)) from None
+        watched = Journey(job.id, submit=job.response)
+        self.check(
+            polling.wait_until_terminal,
+            partial(self._poll, job, f"while watching job {job.id}"),
+            watched,
+            timeout=self.config.poll_timeout,
+            interval=self.config.poll_interval,
+            judge=False,
+            after_terminal=polling.AFTER_TERMINAL_POLLS,
+        )
         logger.info(
             f"Job {job.id} ({job.endpoint}): {' → '.join(watched.statuses())} over {len(watched.polls)} polls"
         )
         return watched
 
     # ------------------------------------------------------------------ many jobs at once
+    def _fail_with(self, problems: list[str], what: str) -> None:
+        if problems:
+            raise self.fail(f"{len(problems)} {what}:\n" + "\n".join(problems[:20]))
+
     @keyword("Submit Jobs All At Once")
-    def submit_jobs_all_at_once(self, count: int, key: str = "default") -> batch.Batch:
-        """Submits ``count`` jobs at the same moment, spread round-robin over the endpoints under
-        test, each with its own ``x-request-id``. Fails unless every submit answered 202 with a job
-        id and the ids are unique.
-        """
-        names = batch.spread(list(self.config.endpoints), int(count))
-        ids = batch.request_ids(len(names))
+    def submit_jobs_all_at_once(self, count: int, key: str = "default") -> Batch:
+        """Submits ``count`` jobs at once over the endpoints; each must get 202 and a job id of its own."""
+        names = polling.spread(list(self.config.endpoints), int(count))
+        ids = polling.request_ids(len(names))
         prepared = [self.submit_request(n, key=key, request_id=r) for n, r in zip(names, ids, strict=True)]
         started = time.monotonic()
-        answers = batch.all_at_once(
-            [partial(self.send, "POST", r.path, f"submit of {r.endpoint}", **r.arguments) for r in prepared],
-            BATCH_WORKERS,
+        answers = polling.all_at_once(
+            [partial(self._send, r, f"submit of {r.endpoint}") for r in prepared], BATCH_WORKERS
         )
         elapsed = time.monotonic() - started
-        jobs = batch.Batch([batch.BatchJob(n, r, a) for n, r, a in zip(names, ids, answers, strict=True)])
-        problems: list[str] = []
-        counts: dict[str, int] = {}
-        for job in jobs.jobs:
-            answer = job.submit
-            body = json_or_none(answer) if isinstance(answer, requests.Response) else None
-            job.job_id = (
-                body.get("id") if isinstance(body, dict) and isinstance(body.get("id"), str) else None
-            )
-            if isinstance(answer, BaseException):
-                problems.append(str(answer))
-            elif answer.status_code != 202 or job.job_id is None:
-                problems.append(f"{label(answer)} → {answer.status_code}: {snippet(answer)}")
-            if job.job_id:
-                counts[job.job_id] = counts.get(job.job_id, 0) + 1
-        problems += [f"job id {job_id} was given to {n} jobs" for job_id, n in counts.items() if n > 1]
-        self.timings += [
-            (job.endpoint, "submit", job.submit.elapsed.total_seconds())
-            for job in jobs.jobs
-            if isinstance(job.submit, requests.Response) and job.job_id
-        ]
+        jobs = Batch([self._job(request, answer) for request, answer in zip(prepared, answers, strict=True)])
         logger.info(f"{len(jobs.jobs)} submits sent at once, answered within {elapsed:.2f} s: {jobs!r}")
-        if problems:
-            raise self.fail(
-                f"{len(problems)} of {len(jobs.jobs)} submits went wrong:\n" + "\n".join(problems[:20])
-            )
+        self._fail_with(
+            polling.submit_problems(jobs.jobs, answers), f"of {len(jobs.jobs)} submits went wrong"
+        )
         return jobs
 
-    def _batch_poll(self, key: str, job: batch.BatchJob) -> requests.Response:
-        path = endpoints.endpoint(job.endpoint).poll_path(str(job.job_id))
-        headers = keys.key_headers(self.role(key))
-        return self.send("GET", path, f"poll of job {job.job_id}", headers=headers)
-
     @keyword("Wait Until Every Job Is Terminal")
-    def wait_until_every_job_is_terminal(self, jobs: batch.Batch, key: str = "default") -> None:
-        """Polls every job of the batch in rounds (all of a round at once) until all are completed
-        or failed; in-flight polls must answer 202. Fails with every problem after the wait.
-        """
+    def wait_until_every_job_is_terminal(self, jobs: Batch) -> None:
+        """Polls the batch's jobs in rounds (each all at once) until all are terminal; in flight, 202 only."""
         started = time.monotonic()
-        problems = batch.poll_until_terminal(
+        problems, polls = polling.poll_until_terminal(
             jobs.jobs,
-            partial(self._batch_poll, key),
+            lambda job: self._poll(job, f"poll of job {job.id}"),
             timeout=self.config.poll_timeout,
             interval=self.config.poll_interval,
             workers=BATCH_WORKERS,
         )
-        polls = sum(job.polls for job in jobs.jobs)
-        for job in jobs.jobs:
-            if job.terminal and job.last is not None and isinstance(job.submit, requests.Response):
-                sent = received_at(job.submit) - job.submit.elapsed.total_seconds()
-                self.timings.append((job.endpoint, "terminal", received_at(job.last) - sent))
-        outcomes: dict[str, int] = {}
-        for job in jobs.jobs:
-            outcomes[str(job.body.get("status"))] = outcomes.get(str(job.body.get("status")), 0) + 1
+        finished = [job for job in jobs.jobs if job.seen_terminal_at is not None]
+        self.timings += [
+            (job.endpoint, "terminal", (job.seen_terminal_at or 0) - job.sent_at) for job in finished
+        ]
+        outcomes = Counter(str(job.envelope.get("status", "not terminal")) for job in jobs.jobs if job.id)
         summary = ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items()))
         logger.info(
             f"{len(jobs.jobs)} jobs: {summary} after {time.monotonic() - started:.2f} s ({polls} polls)"
         )
-        if problems:
-            raise self.fail(f"{len(problems)} problems while waiting:\n" + "\n".join(problems[:20]))
+        self._fail_with(problems, "problems while waiting")
 
     @keyword("Every Poll Should Return Its Own Job")
-    def every_poll_should_return_its_own_job(self, jobs: batch.Batch, key: str = "default") -> None:
+    def every_poll_should_return_its_own_job(self, jobs: Batch) -> None:
         """Polls every job of the batch once more, all at once: each answer is that job, 200 and terminal."""
-        ready = [job for job in jobs.jobs if job.job_id is not None]
-        answers = batch.all_at_once([partial(self._batch_poll, key, job) for job in ready], BATCH_WORKERS)
-        problems = [p for job, a in zip(ready, answers, strict=True) if (p := batch.own_job_problem(job, a))]
-        if problems:
-            raise self.fail(
-                f"{len(problems)} of {len(ready)} polls did not return their own job:\n"
-                + "\n".join(problems[:20])
-            )
+        ready = [job for job in jobs.jobs if job.id is not None]
+        answers = polling.all_at_once(
+            [partial(self._poll, job, f"poll of job {job.id}") for job in ready], BATCH_WORKERS
+        )
+        problems = [
+            p for job, a in zip(ready, answers, strict=True) if (p := polling.own_job_problem(job, a))
+        ]
+        self._fail_with(problems, f"of {len(ready)} polls did not return their own job")
         logger.info(f"{len(ready)} polls at once, each returned its own job")

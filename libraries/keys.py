@@ -6,7 +6,7 @@ import os
 
 from robot.api import SkipExecution
 
-from libraries.masking import VK_PREFIX
+from libraries.masking import VK_PREFIX, recase_prefix
 
 # A syntactically valid key that no gateway has: it proves unknown keys are refused.
 UNKNOWN_KEY = "sk-bf-acceptance-suite-unknown-key-4c1d"
@@ -18,26 +18,22 @@ ROLES = ("primary", "alternate", "unknown", "none", RECASED)
 # Test modes name the key they use: upstream's `global` sends none, `with_vk` the primary key.
 MODE_ROLES = {"global": "none", "with-vk": "primary"}
 FORMATS = ("x-bf-vk", "bearer", "x-api-key", "x-goog-api-key", "api-key")
-
-_ROLE_VARIABLES = {"primary": "BIFROST_VK", "alternate": "BIFROST_ALT_VK"}
-# How a reproduction names each key: shell variables, never values.
-PLACEHOLDERS = {"primary": "$BIFROST_VK", "alternate": "$BIFROST_ALT_VK", "unknown": "$BIFROST_UNKNOWN_VK"}
-
-
-def recase_prefix(value: str) -> str:
-    """`value` with the letters of its first six characters (the sk-bf- prefix) in the other case."""
-    return value[: len(VK_PREFIX)].swapcase() + value[len(VK_PREFIX) :]
+# Where each key comes from; a reproduction names it by that variable, never by its value.
+VARIABLES = {"primary": "BIFROST_VK", "alternate": "BIFROST_ALT_VK", "unknown": "BIFROST_UNKNOWN_VK"}
 
 
 def role_of(key: str) -> str:
     """A role from a role or mode name (`with-vk` -> `primary`); rejects anything else."""
-    name = key.strip().lower()
-    name = MODE_ROLES.get(name, name)
+    name = MODE_ROLES.get(key.strip().lower(), key.strip().lower())
     if name not in ROLES:
         raise ValueError(
             f"unknown key role {key!r}; use one of {', '.join(ROLES)} or a mode (global, with-vk)"
         )
     return name
+
+
+def has_vk_prefix(value: str) -> bool:
+    return value.lower().startswith(VK_PREFIX)
 
 
 def key_value(role: str) -> str | None:
@@ -46,14 +42,7 @@ def key_value(role: str) -> str | None:
     if role == RECASED:
         primary = key_value("primary")
         return recase_prefix(primary) if primary and has_vk_prefix(primary) else None
-    variable = _ROLE_VARIABLES.get(role)
-    if variable is None:
-        return None
-    return os.environ.get(variable, "").strip() or None
-
-
-def has_vk_prefix(value: str) -> bool:
-    return value.lower().startswith(VK_PREFIX)
+    return os.environ.get(VARIABLES.get(role, ""), "").strip() or None
 
 
 def key_headers(key: str, key_format: str = "x-bf-vk") -> dict[str, str]:
@@ -64,36 +53,26 @@ def key_headers(key: str, key_format: str = "x-bf-vk") -> dict[str, str]:
     if role == "none":
         return {}
     value = key_value(role)
+    variable = VARIABLES.get(role, "BIFROST_VK")
     if value is None and role == RECASED and key_value("primary"):
         raise SkipExecution(
             f"BIFROST_VK lacks the {VK_PREFIX} prefix, so there is no prefix whose case could change"
         )
     if value is None:
-        variable = _ROLE_VARIABLES.get(role, "BIFROST_VK")
         raise SkipExecution(f"{variable} is not set: this test needs the {role} virtual key")
     if key_format != "x-bf-vk" and not has_vk_prefix(value):
-        variable = _ROLE_VARIABLES.get(role, "the key")
         header = "Authorization: Bearer" if key_format == "bearer" else key_format
         raise SkipExecution(
             f"{variable} lacks the {VK_PREFIX} prefix: the gateway reads a key sent as {header}"
             " as a virtual key only with that prefix"
         )
-    if key_format == "x-bf-vk":
-        return {"x-bf-vk": value}
-    if key_format == "bearer":
-        return {"Authorization": f"Bearer {value}"}
-    return {key_format: value}
+    return {"Authorization": f"Bearer {value}"} if key_format == "bearer" else {key_format: value}
 
 
 def placeholders() -> dict[str, str]:
     """Key value -> shell variable, for the roles whose key is known."""
-    result: dict[str, str] = {}
-    for role, name in PLACEHOLDERS.items():
-        value = key_value(role)
-        if value:
-            result[value] = name
-    recased = key_value(RECASED)
-    if recased:
+    result = {value: f"${name}" for role, name in VARIABLES.items() if (value := key_value(role))}
+    if recased := key_value(RECASED):
         # The shell rebuilds it: the changed prefix, then the key after its own prefix.
         result[recased] = f"{recased[: len(VK_PREFIX)]}${{BIFROST_VK:{len(VK_PREFIX)}}}"
     return result

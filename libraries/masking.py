@@ -6,16 +6,9 @@ import os
 from collections.abc import Iterable
 from urllib.parse import quote
 
-# The environment variables whose values are secrets. The unknown key is added by keys.py.
-SECRET_VARIABLES = (
-    "BIFROST_VK",
-    "BIFROST_ALT_VK",
-    "BIFROST_SETUP_TOKEN",
-    "BIFROST_ADMIN_TOKEN",
-    "BIFROST_WEBHOOK_SECRET",
-)
+from variables import SECRET_VARIABLES
+
 VK_PREFIX = "sk-bf-"
-ELLIPSIS = "…"
 # Showing the last four characters only makes sense when they are a small part of the secret.
 _MIN_LENGTH_FOR_TAIL = 12
 
@@ -25,7 +18,12 @@ def mask_value(secret: str) -> str:
     prefix = secret[: len(VK_PREFIX)] if secret.lower().startswith(VK_PREFIX) else ""
     rest = secret[len(prefix) :]
     tail = rest[-4:] if len(secret) >= _MIN_LENGTH_FOR_TAIL and len(rest) > 4 else ""
-    return f"{prefix}{ELLIPSIS}{tail}"
+    return f"{prefix}…{tail}"
+
+
+def recase_prefix(value: str) -> str:
+    """`value` with the letters of its first six characters (the sk-bf- prefix) in the other case."""
+    return value[: len(VK_PREFIX)].swapcase() + value[len(VK_PREFIX) :]
 
 
 class Masker:
@@ -33,49 +31,19 @@ class Masker:
 
     def __init__(self, secrets: Iterable[str]) -> None:
         pairs: dict[str, str] = {}
-        for secret in secrets:
-            if not secret:
-                continue
-            masked = mask_value(secret)
-            pairs[secret] = masked
-            pairs.setdefault(quote(secret, safe=""), masked)
+        for secret in filter(None, secrets):
+            pairs[secret] = mask_value(secret)
+            pairs.setdefault(quote(secret, safe=""), mask_value(secret))
         # Longest first, so a secret that contains another is replaced whole.
         self._pairs = sorted(pairs.items(), key=lambda item: len(item[0]), reverse=True)
 
     def __call__(self, text: str) -> str:
         for secret, masked in self._pairs:
-            if secret in text:
-                text = text.replace(secret, masked)
+            text = text.replace(secret, masked)
         return text
-
-    def __bool__(self) -> bool:
-        return bool(self._pairs)
 
 
 def secrets_from_environment(extra: Iterable[str] = ()) -> list[str]:
     """The secret values, plus each prefixed key with its prefix in the other case (tests send that too)."""
-    values = [os.environ.get(name, "").strip() for name in SECRET_VARIABLES]
-    found = [value for value in [*values, *extra] if value]
-    recased = [
-        value[: len(VK_PREFIX)].swapcase() + value[len(VK_PREFIX) :]
-        for value in found
-        if value.lower().startswith(VK_PREFIX)
-    ]
-    return found + recased
-
-
-_default: Masker | None = None
-
-
-def default_masker() -> Masker:
-    """The process-wide masker, built once from the environment."""
-    global _default
-    if _default is None:
-        from libraries.keys import UNKNOWN_KEY
-
-        _default = Masker(secrets_from_environment([UNKNOWN_KEY]))
-    return _default
-
-
-def mask(text: str) -> str:
-    return default_masker()(text)
+    found = [value for value in [*(os.environ.get(n, "").strip() for n in SECRET_VARIABLES), *extra] if value]
+    return found + [recase_prefix(value) for value in found if value.lower().startswith(VK_PREFIX)]

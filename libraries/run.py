@@ -21,9 +21,10 @@ from variables import ENDPOINT_NAMES
 
 # Tests whose point is anonymous access: upstream's global mode and the public-job tests.
 ANONYMOUS_TAGS = {"global", "anonymous"}
+_NEEDS_VK = ("vk_set", "BIFROST_VK is not set: with-VK and key-scoped tests need a virtual key")
 TAG_NEEDS = {
-    "requires-vk": ("vk_set", "BIFROST_VK is not set: with-VK and key-scoped tests need a virtual key"),
-    "with-vk": ("vk_set", "BIFROST_VK is not set: with-VK and key-scoped tests need a virtual key"),
+    "requires-vk": _NEEDS_VK,
+    "with-vk": _NEEDS_VK,
     "requires-alt-vk": ("alt_vk_set", "BIFROST_ALT_VK is not set: cross-key tests need a second virtual key"),
     "requires-failing-model": (
         "failing_model",
@@ -43,12 +44,7 @@ class RunKeywords(Core):
 
     @keyword("Configuration Should Be Valid")
     def configuration_should_be_valid(self) -> None:
-        """Stops the whole run with Fatal Error when a setting is unusable or a secret came from
-        ``--variable``.
-
-        Nothing has been sent to the gateway at that point. The message names each bad variable
-        and its value (never a secret's value).
-        """
+        """Stops the run before anything is sent if a setting is unusable or a secret is a ``--variable``."""
         errors = self.configuration_errors()
         if errors:
             message = self.masker("Invalid configuration: " + "; ".join(errors))
@@ -58,21 +54,16 @@ class RunKeywords(Core):
 
     @keyword("Gateway Session Settings")
     def gateway_session_settings(self) -> dict[str, Any]:
-        """``Create Session`` arguments: the base URL, ``BIFROST_HTTP_TIMEOUT``, no retries, and the
-        ``X-Bifrost-Setup-Token`` header when ``BIFROST_SETUP_TOKEN`` is set."""
+        """``Create Session`` arguments: URL, timeout, no retries, ``X-Bifrost-Setup-Token`` if set."""
         token = os.environ.get("BIFROST_SETUP_TOKEN", "").strip()
         headers = {"X-Bifrost-Setup-Token": token} if token else {}
-        return {
-            "url": self.config.base_url,
-            "timeout": self.config.http_timeout,
-            "max_retries": 0,
-            "headers": headers,
-        }
+        return dict(
+            url=self.config.base_url, timeout=self.config.http_timeout, max_retries=0, headers=headers
+        )
 
     @keyword("Record Every Exchange Of The Session")
     def record_every_exchange_of_the_session(self) -> None:
-        """Mounts the recording transport on the session: no retries, and every exchange kept for the
-        curl reproduction of a failed test."""
+        """Mounts the recording transport: no retries, every exchange kept for a failed test's curl."""
         self.watch_session()
 
     # The preflight runs once per run (PabotLib's Run Setup Only Once): its judges record findings
@@ -80,35 +71,31 @@ class RunKeywords(Core):
     # them with Apply Gateway Findings (skip, fail, metadata, key enforcement) the same way.
     @keyword("Judge Gateway Health")
     def judge_gateway_health(self, outcome: str, response: requests.Response | str) -> bool:
-        """Records what ``GET /health`` (the result of ``Run Keyword And Ignore Error``) showed.
-
-        Returns True when the gateway is usable: reachable, and not 5xx.
-        """
+        """Records what ``GET /health`` showed; returns whether the gateway is usable (reachable, not 5xx)."""
         base = self.config.base_url
-        self.findings = {"verdict": "ok"}
-        problem = None
+        body = json_or_none(response) if isinstance(response, requests.Response) else None
+        body = body if isinstance(body, dict) else {}
         if outcome != "PASS" or not isinstance(response, requests.Response):
-            reason = self.exchanges[-1].error if self.exchanges and self.exchanges[-1].error else response
-            problem = f"Bifrost gateway not reachable at {base} ({reason})"
+            error = self.exchanges[-1].error if self.exchanges and self.exchanges[-1].error else response
+            reason = f"Bifrost gateway not reachable at {base} ({error})"
         elif response.status_code >= 500:
-            body = json_or_none(response)
-            error = body.get("error") if isinstance(body, dict) else None
-            detail = f": {error.get('message', '')}" if isinstance(error, dict) else ""
-            problem = (
+            detail = f": {body['error'].get('message', '')}" if isinstance(body.get("error"), dict) else ""
+            reason = (
                 f"Bifrost gateway at {base} is unhealthy: GET /health answered {response.status_code}{detail}"
             )
-        if problem or not isinstance(response, requests.Response):
-            self.findings = {"verdict": "unreachable", "reason": problem}
-            return False
-        body = json_or_none(response)
-        components = body.get("components", {}) if isinstance(body, dict) else {}
-        self.findings["health"] = json.dumps(components, sort_keys=True) if components else "(none)"
-        return True
+        else:
+            components = body.get("components", {})
+            self.findings = {
+                "verdict": "ok",
+                "health": json.dumps(components, sort_keys=True) if components else "(none)",
+            }
+            return True
+        self.findings = {"verdict": "unreachable", "reason": reason}
+        return False
 
     @keyword("Judge Async Routes")
     def judge_async_routes(self, response: requests.Response) -> bool:
-        """Records whether a malformed submit answered 404 ``Route not found`` (no async routes: Bifrost
-        registers them only with a logs store); returns True when the async routes are there."""
+        """Returns and records whether the async routes exist (a malformed submit not 404 Route not found)."""
         if response.status_code == 404 and "route not found" in text_of(response).lower():
             self.findings["verdict"] = "fail"
             self.findings["reason"] = (
@@ -121,8 +108,7 @@ class RunKeywords(Core):
 
     @keyword("Judge Virtual Key Enforcement")
     def judge_virtual_key_enforcement(self, job: Job, result: dict[str, Any] | None = None) -> None:
-        """Records from an anonymous chat job whether the gateway enforces virtual keys: it does when
-        the job failed with status_code 401 (or the submit was refused with 401)."""
+        """Records whether virtual keys are enforced: an anonymous chat job (or its submit) got a 401."""
         answer = job.response.status_code if job.response is not None else None
         enforcing = answer == 401 or (
             result is not None and result.get("status") == "failed" and result.get("status_code") == 401
@@ -141,9 +127,7 @@ class RunKeywords(Core):
 
     @keyword("Apply Gateway Findings")
     def apply_gateway_findings(self, findings: str) -> None:
-        """Applies the preflight's findings in this process: an unusable gateway skips every test
-        (fails with BIFROST_REQUIRE_GATEWAY), no async routes fail the run, and key enforcement
-        runs the key-neutral tests with the primary key and skips the anonymous-access ones."""
+        """Applies the preflight's findings in this process: skip, fail, metadata, key enforcement."""
         found = (
             json.loads(findings) if findings else {"verdict": "fail", "reason": "the preflight did not run"}
         )
@@ -162,16 +146,13 @@ class RunKeywords(Core):
 
     @keyword("Add Gateway Timings")
     def add_gateway_timings(self, shared: str) -> str:
-        """This process's job timings added to ``shared`` (the run's so far, as JSON text); returns the
-        sum, to store back as the parallel value."""
+        """Returns ``shared`` (the run's job timings so far, as JSON text) with this process's added."""
         rows = json.loads(shared) if shared else []
         return json.dumps([*rows, *self.timings])
 
     @keyword("Report Gateway Timings")
     def report_gateway_timings(self, shared: str) -> None:
-        """Per endpoint: how long the submits took and how long jobs took to reach a terminal state
-        (count, median, 95th percentile, maximum), for every job of the run, as the top suite's
-        ``Gateway Timings`` metadata and a table in the log."""
+        """Submit and time-to-terminal statistics per endpoint, as ``Gateway Timings`` metadata and logged."""
         rows = [(str(e), str(kind), float(sec)) for e, kind, sec in (json.loads(shared) if shared else [])]
         table = timings_table(rows)
         self.set_metadata("Gateway Timings", table)
@@ -181,13 +162,10 @@ class RunKeywords(Core):
     def record_run_metadata(self) -> None:
         """Puts gateway URL, versions, key presence and poll settings at the top of the report."""
         cfg = self.config
-        key_state = ", ".join(
-            f"{name} {'set' if present else 'not set'}"
-            for name, present in (("BIFROST_VK", cfg.vk_set), ("BIFROST_ALT_VK", cfg.alt_vk_set))
-        )
+        state = {True: "set", False: "not set"}
         items = {
             "Gateway": cfg.base_url,
-            "Virtual Keys": key_state,
+            "Virtual Keys": f"BIFROST_VK {state[cfg.vk_set]}, BIFROST_ALT_VK {state[cfg.alt_vk_set]}",
             "Endpoints": ", ".join(cfg.endpoints),
             "Polling": (
                 f"interval {cfg.poll_interval:g} s, timeout {cfg.poll_timeout:g} s, HTTP timeout"
@@ -207,8 +185,7 @@ class RunKeywords(Core):
             setting, reason = TAG_NEEDS[tag]
             if not getattr(self.config, setting):
                 raise self.skip(reason)
-        missing = sorted(t for t in tags if t in ENDPOINT_NAMES and t not in self.config.endpoints)
-        if missing:
+        if missing := sorted(t for t in tags if t in ENDPOINT_NAMES and t not in self.config.endpoints):
             raise self.skip(f"endpoint {', '.join(missing)} not in ASYNC_ENDPOINTS (older builds have 9)")
         if tags & ANONYMOUS_TAGS and self.enforcing:
             raise self.skip(

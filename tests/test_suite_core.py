@@ -231,7 +231,9 @@ def test_curl_for_multipart_gives_form_options_for_files_and_fields() -> None:
 
 
 def test_file_notes_name_where_each_file_comes_from() -> None:
-    audio = endpoints.request_arguments(endpoints.fixture("transcriptions", variables.load_config({})))
+    audio = endpoints.request_arguments(
+        endpoints.payload("transcriptions", "default", variables.load_config({}))
+    )
     request = prepared("POST", "http://gw/v1/async/audio/transcriptions", **audio)
     assert core.file_notes(request) == ["# sample.mp3: libraries/media/sample.mp3 in the suite's repository"]
     assert "-F 'file=@sample.mp3;type=audio/mpeg'" in core.curl_command(request, {})
@@ -501,7 +503,9 @@ def test_reproduction_lists_each_distinct_request_once_with_its_last_answer(
         "POST",
         "http://gw/v1/async/audio/transcriptions",
         headers={"x-bf-vk": keys.UNKNOWN_KEY},
-        **endpoints.request_arguments(endpoints.fixture("transcriptions", variables.load_config({}))),
+        **endpoints.request_arguments(
+            endpoints.payload("transcriptions", "default", variables.load_config({}))
+        ),
     )
     library.exchanges += [
         Exchange(
@@ -563,7 +567,7 @@ def test_submit_request_builds_the_arguments_for_post_on_session(clean_env: pyte
         "primary",
     )
     assert request.arguments == {
-        "json": endpoints.fixture("chat-completions", library.config).json,
+        "json": endpoints.payload("chat-completions", "default", library.config).json,
         "headers": {"x-bf-vk": VK, TTL_HEADER: "60", "x-request-id": "r-1", "x-extra": "1"},
     }
     raw = library.submit_request("embeddings", variant="malformed-json", key="primary", key_format="bearer")

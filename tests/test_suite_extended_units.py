@@ -14,8 +14,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from libraries import batch, endpoints, envelope, keys, observation, shapes  # noqa: E402
-from libraries.core import GatewayError  # noqa: E402
+from libraries import core, endpoints, envelope, keys, polling  # noqa: E402
+from libraries.core import GatewayError, Job  # noqa: E402
 from libraries.masking import Masker, secrets_from_environment  # noqa: E402
 from variables import ENDPOINT_NAMES, load_config  # noqa: E402
 
@@ -47,18 +47,18 @@ def completed(**extra: Any) -> dict[str, Any]:
     return {**body, **extra}
 
 
-def watched(*polls: requests.Response) -> observation.Observation:
+def watched(*polls: requests.Response) -> polling.Journey:
     submit = answer(202, job("pending"))
-    return observation.Observation(JOB, submit, list(polls))
+    return polling.Journey(JOB, submit=submit, polls=list(polls))
 
 
 # ---------------------------------------------------------------------- request variants
 @pytest.mark.parametrize(
-    ("name", "field"), [(n, f) for n, fs in endpoints.REQUIRED_FIELDS.items() for f in fs]
+    ("name", "field"), [(e.name, f) for e in endpoints.CATALOGUE.values() for f in e.required]
 )
 def test_each_required_field_can_be_left_out(name: str, field: str) -> None:
     payload = endpoints.payload(name, "missing-" + field.replace(" ", "-"), CFG)
-    full = endpoints.fixture(name, CFG)
+    full = endpoints.payload(name, "default", CFG)
     if payload.json is not None:
         assert full.json is not None
         if field == "document type":
@@ -69,9 +69,9 @@ def test_each_required_field_can_be_left_out(name: str, field: str) -> None:
         assert payload.fields == full.fields and payload.files == ()
 
 
-@pytest.mark.parametrize("name", endpoints.STREAM_CHECKED)
+@pytest.mark.parametrize("name", [e.name for e in endpoints.CATALOGUE.values() if e.streams])
 def test_a_missing_field_can_come_with_a_stream_request(name: str) -> None:
-    field = endpoints.REQUIRED_FIELDS[name][-1].replace(" ", "-")
+    field = endpoints.endpoint(name).required[-1].replace(" ", "-")
     payload = endpoints.payload(name, f"missing-{field}+stream", CFG)
     if payload.json is not None:
         assert payload.json.get("stream") is True or payload.json.get("stream_format") == "sse"
@@ -80,7 +80,7 @@ def test_a_missing_field_can_come_with_a_stream_request(name: str) -> None:
 
 
 def test_stream_ignored_only_where_there_is_no_stream_check() -> None:
-    unchecked = [n for n in ENDPOINT_NAMES if n not in endpoints.STREAM_CHECKED]
+    unchecked = [n for n in ENDPOINT_NAMES if not endpoints.endpoint(n).streams]
     assert unchecked == ["embeddings", "image-variations", "rerank", "ocr"]
     assert endpoints.payload("rerank", "stream-ignored", CFG).json["stream"] is True  # type: ignore[index]
     assert endpoints.payload("image-variations", "stream-ignored", CFG).fields["stream"] == "true"  # type: ignore[index]
@@ -98,7 +98,6 @@ def test_multipart_missing_model_keeps_the_file_and_unknown_fields_are_refused()
 def test_integration_bodies() -> None:
     assert endpoints.anthropic_body("anthropic/claude", stream=True)["stream"] is True
     assert endpoints.anthropic_body("anthropic/claude")["messages"][0]["role"] == "user"
-    assert "messages" in endpoints.chat_body("openai/gpt-4o-mini")
 
 
 # ---------------------------------------------------------------------- result shapes
@@ -119,9 +118,9 @@ GOOD_RESULTS: dict[str, dict[str, Any]] = {
 
 @pytest.mark.parametrize("name", ENDPOINT_NAMES)
 def test_good_results_pass_and_empty_ones_fail(name: str) -> None:
-    shapes.check_result_shape(name, {"result": GOOD_RESULTS[name]}, "job")
+    envelope.check_result_shape(name, {"result": GOOD_RESULTS[name]}, "job")
     with pytest.raises(AssertionError, match=r"job: result"):
-        shapes.check_result_shape(name, {"result": {}}, "job")
+        envelope.check_result_shape(name, {"result": {}}, "job")
 
 
 @pytest.mark.parametrize(
@@ -129,19 +128,19 @@ def test_good_results_pass_and_empty_ones_fail(name: str) -> None:
     [
         ("rerank", {"results": [{"relevance_score": 0.2}, {"relevance_score": 0.7}]}, "highest first"),
         ("image-edits", {"data": [{"revised_prompt": "x"}]}, "b64_json or url"),
-        ("embeddings", {"data": [{"embedding": []}]}, "non-empty embedding"),
-        ("chat-completions", {"choices": [{"text": "hi"}]}, "a message object"),
+        ("embeddings", {"data": [{"embedding": []}]}, "with an embedding; result.data.0. is"),
+        ("chat-completions", {"choices": [{"text": "hi"}]}, "with a message; result.choices.0. is"),
         ("speech", {"audio": ""}, "base64 audio"),
     ],
 )
 def test_wrong_results_name_the_field(name: str, result: dict[str, Any], message: str) -> None:
     with pytest.raises(AssertionError, match=message):
-        shapes.check_result_shape(name, {"result": result}, "job")
+        envelope.check_result_shape(name, {"result": result}, "job")
 
 
 def test_a_null_result_fails() -> None:
     with pytest.raises(AssertionError, match="should be an object"):
-        shapes.check_result_shape("ocr", {"result": None}, "job")
+        envelope.check_result_shape("ocr", {"result": None}, "job")
 
 
 # ---------------------------------------------------------------------- observed polls
@@ -152,55 +151,59 @@ def test_a_clean_journey_keeps_every_invariant() -> None:
         answer(200, completed()),
         answer(200, completed()),
     )
-    assert observation.check_in_flight(seen) == 2
-    observation.check_identity(seen)
-    observation.check_status_order(seen)
-    observation.check_terminal_repeats(seen)
-    observation.check_json_content_type(seen)
+    assert polling.check_in_flight(seen) == 2
+    polling.check_identity(seen)
+    polling.check_status_order(seen)
+    polling.check_terminal_repeats(seen)
+    polling.check_json_content_type(seen)
     assert seen.statuses() == ["pending", "processing", "completed"]
 
 
 @pytest.mark.parametrize(
     ("polls", "check", "message"),
     [
-        ([answer(200, job("pending")), answer(200, completed())], observation.check_in_flight, "answer 202"),
+        (
+            [answer(200, job("pending")), answer(200, completed())],
+            polling.check_in_flight,
+            r"^poll 1 of 2: GET \S+ answered 200 for a pending job, expected 202$",
+        ),
         (
             [answer(202, job("processing", status_code=200)), answer(200, completed())],
-            observation.check_in_flight,
+            polling.check_in_flight,
             "status_code",
         ),
         (
             [answer(200, completed()), answer(202, job("processing"))],
-            observation.check_status_order,
+            polling.check_status_order,
             "went back",
         ),
         (
             [answer(200, completed()), answer(200, completed(status="failed"))],
-            observation.check_status_order,
+            polling.check_status_order,
             "went back",
         ),
         (
             [answer(200, completed()), answer(202, job("processing"))],
-            observation.check_terminal_repeats,
+            polling.check_terminal_repeats,
             "differs",
         ),
         (
             [answer(200, completed()), answer(200, completed(id="other"))],
-            observation.check_identity,
+            polling.check_identity,
             "differs",
         ),
         (
             [answer(200, completed()), answer(200, completed(created_at="2026-01-01T00:00:00.5Z"))],
-            observation.check_identity,
+            polling.check_identity,
             "created_at changed",
         ),
         (
             [answer(200, completed(completed_at="2025-12-31T23:59:59Z"))],
-            observation.check_identity,
+            polling.check_identity,
             "before created_at",
         ),
-        ([answer(200, completed(), "text/plain")], observation.check_json_content_type, "text/plain"),
-        ([answer(200, completed())], observation.check_terminal_repeats, "only 1 poll"),
+        ([answer(200, completed(), "text/plain")], polling.check_json_content_type, "text/plain"),
+        ([answer(200, completed())], polling.check_terminal_repeats, "only 1 poll"),
     ],
 )
 def test_each_broken_invariant_is_named(polls: list[requests.Response], check: Any, message: str) -> None:
@@ -210,21 +213,23 @@ def test_each_broken_invariant_is_named(polls: list[requests.Response], check: A
 
 def test_finished_polls_may_differ_only_in_request_id() -> None:
     seen = watched(answer(200, completed(request_id="a")), answer(200, completed(request_id="b")))
-    observation.check_terminal_repeats(seen)
+    polling.check_terminal_repeats(seen)
 
 
 def test_observe_polls_three_more_times_after_the_job_ends() -> None:
     answers = [answer(202, job("processing"))] * 2 + [answer(200, completed())] * 4
-    seen = observation.observe(
+    seen = polling.Journey(JOB, submit=answer(202, job("pending")))
+    polling.wait_until_terminal(
         lambda: answers.pop(0),
-        JOB,
-        answer(202, job("pending")),
+        seen,
         timeout=5,
         interval=0.5,
+        judge=False,
+        after_terminal=3,
         sleep=lambda _: None,
     )
     assert len(seen.polls) == 6 and not answers
-    assert len(seen.terminal_polls()) == 4
+    assert len(seen.split()[1]) == 4
 
 
 def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
@@ -233,13 +238,15 @@ def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
     def sleep(seconds: float) -> None:
         now[0] += max(seconds, 0.1)
 
-    with pytest.raises(GatewayError, match="not terminal after 1 s: processing"):
-        observation.observe(
+    with pytest.raises(
+        GatewayError, match=r"not terminal after 1 s \(BIFROST_POLL_TIMEOUT\): pending → processing"
+    ):
+        polling.wait_until_terminal(
             lambda: answer(202, job("processing")),
-            JOB,
-            answer(202, job("pending")),
+            polling.Journey(JOB, submit=answer(202, job("pending"))),
             timeout=1,
             interval=0.5,
+            judge=False,
             clock=lambda: now[0],
             sleep=sleep,
         )
@@ -250,34 +257,35 @@ def test_observe_gives_up_at_the_deadline_with_the_statuses() -> None:
     [
         (
             [answer(202, job("queued")), answer(200, completed())],
-            observation.check_status_order,
-            r"^poll 1 of 2 \(GET /v1/async/chat/completions/\S+ → 202\): unknown job status 'queued'$",
+            polling.check_status_order,
+            r"^poll 1 of 2 \(GET /v1/async/chat/completions/\S+ answered 202\): unknown job status 'queued'$",
         ),
         (
             [answer(200, completed(created_at="2026-01-01T00:00:02Z"))],
-            observation.check_identity,
+            polling.check_identity,
             r"^poll 1 of 1 .*: created_at 2026-01-01T00:00:02Z differs from"
             r" 2026-01-01T00:00:00.000000Z on submit$",
         ),
         (
             [answer(200, completed()), answer(200, completed(expires_at="2026-01-01T02:00:00Z"))],
-            observation.check_identity,
+            polling.check_identity,
             r"^poll 2 of 2 .*: expires_at changed to 2026-01-01T02:00:00Z after it was set$",
         ),
         (
             [answer(202, job("processing", result={"x": 1})), answer(200, completed())],
-            observation.check_in_flight,
+            polling.check_in_flight,
             r"^poll 1 of 2 .*: a processing job should not have result yet",
         ),
         (
             [answer(200, completed()), answer(500, completed())],
-            observation.check_terminal_repeats,
-            r"^poll 2 of 2 .*→ 500\): differs from the first poll after the job ended \(HTTP 200 → 500;"
+            polling.check_terminal_repeats,
+            r"^poll 2 of 2 .* answered 500\): differs from the first poll after the job ended"
+            r" \(HTTP 200 → 500;"
             r" fields changed: none\)$",
         ),
         (
             [answer(200, completed()), answer(200, completed(result={"other": 1}))],
-            observation.check_terminal_repeats,
+            polling.check_terminal_repeats,
             r"fields changed: result\)$",
         ),
     ],
@@ -288,15 +296,17 @@ def test_broken_invariants_name_the_poll(polls: list[requests.Response], check: 
 
 
 def test_created_at_may_differ_from_the_submit_by_its_precision() -> None:
-    observation.check_identity(watched(answer(200, completed(created_at="2026-01-01T00:00:00.9Z"))))
+    polling.check_identity(watched(answer(200, completed(created_at="2026-01-01T00:00:00.9Z"))))
 
 
 def test_the_submit_answer_needs_a_json_content_type_too() -> None:
-    seen = observation.Observation(JOB, answer(202, job("pending"), "text/plain"), [answer(200, completed())])
+    seen = polling.Journey(
+        JOB, submit=answer(202, job("pending"), "text/plain"), polls=[answer(200, completed())]
+    )
     with pytest.raises(
         AssertionError, match=r"^submit: Content-Type is 'text/plain', expected application/json$"
     ):
-        observation.check_json_content_type(seen)
+        polling.check_json_content_type(seen)
 
 
 @pytest.mark.parametrize(
@@ -311,7 +321,7 @@ def test_the_submit_answer_needs_a_json_content_type_too() -> None:
     ],
 )
 def test_json_content_types(kind: str, is_json: bool) -> None:
-    assert observation.is_json_content_type(kind) is is_json
+    assert core.is_json(kind) is is_json
 
 
 def test_a_job_never_seen_terminal_has_no_terminal_polls() -> None:
@@ -319,21 +329,21 @@ def test_a_job_never_seen_terminal_has_no_terminal_polls() -> None:
     assert seen.statuses() == ["pending", "HTTP 502"]
     assert repr(seen) == f"<job {JOB}: 2 polls, statuses pending → HTTP 502>"
     with pytest.raises(GatewayError, match="502 with text/html instead of JSON"):
-        seen.terminal_polls()
+        seen.split()[1]
     never = watched(answer(202, job("pending")))
     with pytest.raises(AssertionError, match=f"job {JOB} was never seen terminal: pending"):
-        never.in_flight_polls()
+        never.split()
 
 
 def test_observe_fails_at_once_on_an_unusable_answer() -> None:
     answers = [answer(202, job("pending")), raw_answer(200, b"<!doctype html><p>login</p>", "text/html")]
     with pytest.raises(GatewayError, match="answered 200 with text/html instead of JSON"):
-        observation.observe(
+        polling.wait_until_terminal(
             lambda: answers.pop(0),
-            JOB,
-            answer(202, job("pending")),
+            polling.Journey(JOB, submit=answer(202, job("pending"))),
             timeout=5,
             interval=0.5,
+            judge=False,
             sleep=lambda _: None,
         )
     assert answers == []
@@ -342,17 +352,18 @@ def test_observe_fails_at_once_on_an_unusable_answer() -> None:
 def test_observe_can_stop_at_the_first_terminal_poll() -> None:
     waits: list[float] = []
     answers = [answer(202, job("processing")), answer(200, completed()), answer(200, completed())]
-    seen = observation.observe(
+    seen = polling.Journey(JOB, submit=answer(202, job("pending")))
+    polling.wait_until_terminal(
         lambda: answers.pop(0),
-        JOB,
-        answer(202, job("pending")),
+        seen,
         timeout=5,
         interval=0.5,
+        judge=False,
         after_terminal=1,
         sleep=waits.append,
     )
     assert len(seen.polls) == 3 and seen.statuses() == ["processing", "completed"]
-    assert waits == pytest.approx([0.05, 0.1, observation.AFTER_TERMINAL_GAP])
+    assert waits == pytest.approx([0.05, 0.1, polling.AFTER_TERMINAL_GAP])
 
 
 def test_error_messages_are_found_at_either_level() -> None:
@@ -364,25 +375,24 @@ def test_error_messages_are_found_at_either_level() -> None:
 
 # ---------------------------------------------------------------------- concurrent batches
 def test_jobs_are_spread_over_every_endpoint() -> None:
-    names = batch.spread(list(ENDPOINT_NAMES), 50)
+    names = polling.spread(list(ENDPOINT_NAMES), 50)
     assert len(names) == 50 and set(names) == set(ENDPOINT_NAMES)
-    ids = batch.request_ids(50)
+    ids = polling.request_ids(50)
     assert len(set(ids)) == 50
 
 
-def batch_job(request_id: str = "r1") -> batch.BatchJob:
-    submit = answer(202, job("pending", request_id=request_id))
-    return batch.BatchJob("chat-completions", request_id, submit, job_id=JOB)
+def batch_job(request_id: str = "r1", job_id: str = JOB) -> Job:
+    return Job("chat-completions", job_id, response=answer(202, job("pending", request_id=request_id)))
 
 
 def test_a_poll_must_return_its_own_job() -> None:
     own = batch_job()
-    assert batch.own_job_problem(own, answer(200, completed(request_id="r1"))) is None
-    other = batch.own_job_problem(own, answer(200, completed(id="other-job")))
+    assert polling.own_job_problem(own, answer(200, completed(request_id="r1"))) is None
+    other = polling.own_job_problem(own, answer(200, completed(id="other-job")))
     assert other is not None and "instead of" in other
     # request_id may be per request on some builds: never compared.
-    assert batch.own_job_problem(own, answer(200, completed(request_id="r2"))) is None
-    unfinished = batch.own_job_problem(own, answer(202, job("processing")))
+    assert polling.own_job_problem(own, answer(200, completed(request_id="r2"))) is None
+    unfinished = polling.own_job_problem(own, answer(202, job("processing")))
     assert unfinished is not None and "finished job" in unfinished
 
 
@@ -394,7 +404,7 @@ def test_batch_polling_reports_wrong_in_flight_answers_and_timeouts() -> None:
     def sleep(seconds: float) -> None:
         now[0] += 1.0
 
-    problems = batch.poll_until_terminal(
+    problems, _ = polling.poll_until_terminal(
         jobs,
         lambda _: next(answers, answer(202, job("pending"))),
         timeout=2,
@@ -403,96 +413,106 @@ def test_batch_polling_reports_wrong_in_flight_answers_and_timeouts() -> None:
         clock=lambda: now[0],
         sleep=sleep,
     )
-    assert any("answered 200 with status 'processing'" in p for p in problems)
+    assert any("answered 200 for a processing job, expected 202" in p for p in problems)
     assert any("not terminal after 2 s" in p for p in problems)
 
 
 def test_own_job_problems_for_unusable_answers_and_errors() -> None:
     own = batch_job()
-    assert batch.own_job_problem(own, requests.ConnectionError("GET /x → connection refused")) == (
+    assert polling.own_job_problem(own, requests.ConnectionError("GET /x → connection refused")) == (
         "GET /x → connection refused"
     )
-    html = batch.own_job_problem(own, raw_answer(502, b"<html>\n bad gateway</html>", "text/html"))
-    assert html == f"GET /v1/async/chat/completions/{JOB} answered 502 with '<html> bad gateway</html>'"
-    listed = batch.own_job_problem(own, raw_answer(200, b"[]"))
-    assert listed is not None and listed.endswith("answered 200 with '[]'")
+    html = polling.own_job_problem(own, raw_answer(502, b"<html>\n bad gateway</html>", "text/html"))
+    assert html == (
+        f"GET /v1/async/chat/completions/{JOB} answered 502 with text/html instead of JSON:"
+        " '<html> bad gateway</html>'"
+    )
+    listed = polling.own_job_problem(own, raw_answer(200, b"[]"))
+    assert listed is not None and listed.endswith("answered 200 with JSON list instead of an object: '[]'")
     # A finished job answers 200: a terminal envelope with another HTTP status is not its own answer.
-    wrong_status = batch.own_job_problem(own, answer(202, completed()))
+    wrong_status = polling.own_job_problem(own, answer(202, completed()))
     assert wrong_status == (
         f"GET /v1/async/chat/completions/{JOB} answered 202 with status 'completed' for a finished job"
     )
 
 
-def test_batch_jobs_read_their_last_answer() -> None:
-    own = batch_job()
-    assert own.poll_path == f"/v1/async/chat/completions/{JOB}"
-    assert (own.body, own.terminal) == ({}, False)
-    own.last = raw_answer(200, b"not json")
-    assert (own.body, own.terminal) == ({}, False)
-    own.last = answer(200, completed(status="failed"))
-    assert own.terminal and own.body["status"] == "failed"
-    group = batch.Batch([own, batch_job(), batch.BatchJob("ocr", "r3", requests.Timeout("t"))])
+def test_submit_problems_name_each_bad_submit_and_each_shared_id() -> None:
+    refused = answer(400, {"error": {"message": "bad"}})
+    jobs = [batch_job(), batch_job(), Job("ocr", None, response=refused), Job("ocr", None)]
+    answers = [jobs[0].response, jobs[1].response, refused, requests.Timeout("POST /x → no response")]
+    assert polling.submit_problems(jobs, answers) == [  # type: ignore[arg-type]
+        f"GET /v1/async/chat/completions/{JOB} answered 400, expected 202 with a job id:"
+        ' \'{"error": {"message": "bad"}}\'',
+        "POST /x → no response",
+        f"job id {JOB} was given to 2 jobs",
+    ]
+
+
+def test_batches_and_spreads() -> None:
+    group = polling.Batch([batch_job(), batch_job(), Job("ocr", None)])
     assert repr(group) == str(group) == "<3 jobs: chat-completions ×2, ocr ×1>"
     with pytest.raises(ValueError, match="no endpoints"):
-        batch.spread([], 3)
-    assert batch.spread(["a", "b"], 5) == ["a", "b", "a", "b", "a"]
+        polling.spread([], 3)
+    assert polling.spread(["a", "b"], 5) == ["a", "b", "a", "b", "a"]
 
 
 def test_all_at_once_keeps_call_order_and_returns_exceptions() -> None:
     def boom() -> int:
         raise requests.ConnectionError("refused")
 
-    results = batch.all_at_once([lambda: 1, boom, lambda: 3], workers=8)
+    results = polling.all_at_once([lambda: 1, boom, lambda: 3], workers=8)
     assert results[0] == 1 and results[2] == 3
     assert isinstance(results[1], requests.ConnectionError) and str(results[1]) == "refused"
-    assert batch.all_at_once([lambda: "only"], workers=0) == ["only"]
+    assert polling.all_at_once([lambda: "only"], workers=0) == ["only"]
 
 
 def test_batch_polling_until_every_job_ends() -> None:
-    first, second = batch_job("r1"), batch_job("r2")
-    second.job_id = "second-job"
-    refused = batch.BatchJob("ocr", "r3", answer(400, {"error": {"message": "bad"}}))  # no job id: not polled
+    first, second = batch_job("r1"), batch_job("r2", "second-job")
+    refused = Job("ocr", None, response=answer(400, {"error": {"message": "bad"}}))  # no job id: not polled
     script = {
         JOB: [answer(202, job("pending")), answer(200, completed())],
         "second-job": [
             answer(202, job("processing")),
             answer(202, job("processing")),
-            answer(200, completed()),
+            answer(200, completed(id="second-job")),
         ],
     }
     waits: list[float] = []
-    problems = batch.poll_until_terminal(
+    problems, polls = polling.poll_until_terminal(
         [first, second, refused],
-        lambda one: script[str(one.job_id)].pop(0),
+        lambda one: script[str(one.id)].pop(0),
         timeout=5,
         interval=0.5,
         workers=2,
         sleep=waits.append,
     )
-    assert problems == []
-    assert (first.polls, second.polls, refused.polls) == (2, 3, 0)
-    assert first.terminal and second.terminal and refused.last is None
+    # Each job is polled until its own end and no further: every scripted answer used, none missing.
+    assert problems == [] and polls == 5 and script == {JOB: [], "second-job": []}
+    assert first.envelope["status"] == second.envelope["status"] == "completed"
+    assert second.envelope["id"] == "second-job" and first.terminal is not None
+    assert refused.terminal is None and refused.envelope == {}
     assert waits == pytest.approx([0.05, 0.1, 0.2])
 
 
 def test_batch_polling_reports_errors_and_unusable_answers_and_stops_polling_those_jobs() -> None:
-    jobs = [batch_job("r1"), batch_job("r2"), batch_job("r3")]
-    for index, one in enumerate(jobs):
-        one.job_id = f"job-{index}"
+    jobs = [batch_job(job_id=f"job-{index}") for index in range(3)]
 
-    def poll(one: batch.BatchJob) -> requests.Response:
-        if one.job_id == "job-0":
+    def poll(one: Job) -> requests.Response:
+        if one.id == "job-0":
             raise requests.ConnectionError("GET /v1/async/chat/completions/job-0 → connection refused")
-        if one.job_id == "job-1":
+        if one.id == "job-1":
             return raw_answer(502, b"<html>bad gateway</html>", "text/html")
         return answer(200, completed())
 
-    problems = batch.poll_until_terminal(jobs, poll, timeout=5, interval=0.5, workers=3, sleep=lambda _: None)
+    problems, polls = polling.poll_until_terminal(
+        jobs, poll, timeout=5, interval=0.5, workers=3, sleep=lambda _: None
+    )
     assert problems == [
         "GET /v1/async/chat/completions/job-0 → connection refused",
-        f"GET /v1/async/chat/completions/{JOB} → 502: '<html>bad gateway</html>'",
+        f"GET /v1/async/chat/completions/{JOB} answered 502 with text/html instead of JSON:"
+        " '<html>bad gateway</html>'",
     ]
-    assert [one.polls for one in jobs] == [1, 1, 1]
+    assert polls == 3 and [one.terminal is not None for one in jobs] == [False, False, True]
 
 
 # ---------------------------------------------------------------------- the recased key
