@@ -194,7 +194,7 @@ def test_no_key_value_in_any_file_or_the_console(keyed_run: KeyedRun) -> None:
 def test_the_journey_is_one_info_line_per_job(keyed_run: KeyedRun) -> None:
     log = (keyed_run.run.outdir / "output.xml").read_text(encoding="utf-8")
     assert "pending → completed in" in log or "pending → processing → completed in" in log
-    assert "(1 poll)" in log
+    assert re.search(r"\(1 poll[,)]", log), "a fast job should be seen finished at its first poll"
 
 
 # ---------------------------------------------------------------------- masking under plain commands
@@ -283,7 +283,9 @@ def test_late_model_resolution_passes_too(tmp_path: Path, suite_tests: list[Suit
     outcome = run([*with_fake("--late-model-resolution"), *pabot(tmp_path)], clean_env(**FAST), tmp_path)
     stats = outcome.result.statistics.total
     assert outcome.returncode == 0, outcome.console[-3000:]
-    assert (stats.failed, stats.skipped) == (0, 0)
+    assert stats.failed == 0
+    skipped = {t.name for t in outcome.result.suite.all_tests if t.status == "SKIP"}
+    assert skipped == names(t for t in suite_tests if t.has_any(ENFORCEMENT_TAGS))
     assert_ran_exactly(outcome, names(suite_tests))
 
 
