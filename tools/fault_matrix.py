@@ -1,11 +1,13 @@
-"""Fault matrix: run the whole suite against the clean fake gateway and once per fault switch.
+"""Fault matrix: the whole suite against the clean fake gateway, each fault's expected catchers under it.
 
 Each run starts its own fake gateway (``python -m fakegateway run``) with both keys and
 ``BIFROST_REQUIRE_GATEWAY=1``, runs Robot once, and reads ``output.xml``. A fault is *detected*
 when every test that ``tests/fault_expectations.toml`` names for it fails. The clean run must not
-fail at all. The table goes to the console and, as Markdown, to ``results/fault-matrix.md``.
+fail at all. A fault's run selects only its expected catchers (``--full`` runs the whole suite per
+fault, to list the tests no fault makes fail). The table goes to the console and, as Markdown, to
+``results/fault-matrix.md``, with the behaviours of ``tests/behaviours.toml`` each fault proves.
 
-Usage: python tools/fault_matrix.py [--workers N] [--only FAULT]... [--output-dir DIR]
+Usage: python tools/fault_matrix.py [--workers N] [--only FAULT]... [--full] [--output-dir DIR]
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Iterable
@@ -111,9 +115,38 @@ def list_faults() -> list[str]:
     return [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
 
 
-def run_suite(fault: str, out_dir: Path, suites: Iterable[str] = ("suites",), label: str = "") -> RunResult:
+def inventory() -> list[TestResult]:
+    """Every test's name and tags, from a dry run (about a second, no gateway)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from suite_inventory import dry_run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return [TestResult(t.name, "NOT RUN", frozenset(t.tags)) for t in dry_run(Path(tmp)).tests]
+
+
+def catchers(expectation: Expectation | None, tests: list[TestResult]) -> list[str] | None:
+    """The names of a fault's expected catchers, or None for the whole suite."""
+    if expectation is None or "*" in expectation.names:
+        return None
+    return sorted({t.name for t in tests if expectation.selects(t)})
+
+
+def run_suite(
+    fault: str,
+    out_dir: Path,
+    suites: Iterable[str] = ("suites",),
+    label: str = "",
+    only: list[str] | None = None,
+) -> RunResult:
     run_dir = out_dir / (label or ("clean" if fault == CLEAN else fault))
     run_dir.mkdir(parents=True, exist_ok=True)
+    selection: list[str] = []
+    if only is not None:
+        if not only:
+            return RunResult(fault, 0.0, 0, error="its expectation selects no test")
+        argfile = run_dir / "selection.args"
+        argfile.write_text("".join(f"--test {_literal(name)}\n" for name in only), encoding="utf-8")
+        selection = ["--argumentfile", str(argfile)]
     gateway = [sys.executable, "-m", "fakegateway", "run"]
     if fault != CLEAN:
         gateway += ["--fault", fault]
@@ -125,7 +158,7 @@ def run_suite(fault: str, out_dir: Path, suites: Iterable[str] = ("suites",), la
     robot = [
         *runner, "--argumentfile", "robot.args",
         "--outputdir", str(run_dir), "--log", "NONE", "--report", "NONE", "--xunit", "NONE",
-        "--console", "none", *suites,
+        "--console", "none", *selection, *suites,
     ]  # fmt: skip
     # pabot deletes every pabot_temp_* file in the temp dir when it starts: give each run its own.
     tmp = run_dir / "tmp"
@@ -148,6 +181,11 @@ def run_suite(fault: str, out_dir: Path, suites: Iterable[str] = ("suites",), la
     return result
 
 
+def _literal(name: str) -> str:
+    """A test name as a Robot name pattern that matches only itself."""
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
 def judge(run: RunResult, expectation: Expectation | None) -> Verdict:
     if run.fault == CLEAN or expectation is None:
         return Verdict(run.fault, run, [], [], run.failed)
@@ -157,54 +195,94 @@ def judge(run: RunResult, expectation: Expectation | None) -> Verdict:
     return Verdict(run.fault, run, expected, missed, unexpected)
 
 
-def not_expected_anywhere(verdicts: list[Verdict], expectations: dict[str, Expectation]) -> list[str]:
+def not_expected_anywhere(tests: list[TestResult], expectations: dict[str, Expectation]) -> list[str]:
     """Tests that no fault names as an expected catcher (entries selecting everything aside)."""
     specific = [e for e in expectations.values() if e.names != ("*",)]
-    return sorted({t.name for t in verdicts[0].run.tests if not any(e.selects(t) for e in specific)})
+    return sorted({t.name for t in tests if not any(e.selects(t) for e in specific)})
 
 
 def never_failed(verdicts: list[Verdict]) -> list[str]:
-    """Tests that no fault makes fail: candidates for a new fault, or tests asserting too little."""
+    """Tests no fault makes fail (a --full run): candidates for a new fault, or tests asserting too little."""
     all_tests = {t.name for v in verdicts for t in v.run.tests}
     failing = {t.name for v in verdicts if v.fault != CLEAN for t in v.run.failed}
     return sorted(all_tests - failing)
 
 
-def markdown(verdicts: list[Verdict], untouched: list[str], unclaimed: list[str], wall: float) -> str:
+def fault_claims(path: Path = EXPECTATIONS) -> dict[str, tuple[str, ...]]:
+    """Each fault's `behaviours = [...]` in the expectations: the catalogue behaviours it breaks."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {fault: tuple(spec.get("behaviours", ())) for fault, spec in data.items()}
+
+
+def proven_behaviours(verdicts: list[Verdict], claims: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """Behaviour ID -> the detected faults that break it and failed a test tagged with it."""
+    proven: dict[str, list[str]] = {}
+    for v in verdicts:
+        if v.fault == CLEAN or not v.detected:
+            continue
+        for bid in claims.get(v.fault, ()):
+            if any(f"behaviour:{bid}" in t.tags for t in v.expected):
+                proven.setdefault(bid, []).append(v.fault)
+    return proven
+
+
+def markdown(
+    verdicts: list[Verdict],
+    untouched: list[str],
+    unclaimed: list[str],
+    wall: float,
+    proven: dict[str, list[str]] | None = None,
+) -> str:
+    faults = [v for v in verdicts if v.fault != CLEAN]
+    clean = [v for v in verdicts if v.fault == CLEAN]
+    clean_text = "not run" if not clean else ("no failures" if clean[0].detected else "FAILURES")
     lines = [
         "# Fault matrix",
         "",
-        f"{sum(v.detected for v in verdicts if v.fault != CLEAN)} of "
-        f"{sum(v.fault != CLEAN for v in verdicts)} faults detected by their expected tests; "
-        f"clean run: {'no failures' if verdicts[0].detected else 'FAILURES'}; wall time {wall:.0f} s.",
+        f"{sum(v.detected for v in faults)} of {len(faults)} faults detected by their expected tests; "
+        f"clean run: {clean_text}; wall time {wall:.0f} s.",
         "",
-        "| fault | tests failed | expected to fail | detected | seconds | other failures |",
-        "|---|---:|---:|:---:|---:|---|",
+        "| fault | tests run | tests failed | expected to fail | detected | seconds | other failures |",
+        "|---|---:|---:|---:|:---:|---:|---|",
     ]
     for v in verdicts:
         other = ", ".join(t.name for t in v.unexpected[:3]) + (" …" if len(v.unexpected) > 3 else "")
         if v.run.error:
             other = f"run error: {v.run.error}"
         lines.append(
-            f"| {v.fault} | {len(v.run.failed)} | {len(v.expected)} | {'yes' if v.detected else 'NO'} "
-            f"| {v.run.seconds:.1f} | {other} |"
+            f"| {v.fault} | {len(v.run.tests)} | {len(v.run.failed)} | {len(v.expected)} "
+            f"| {'yes' if v.detected else 'NO'} | {v.run.seconds:.1f} | {other} |"
         )
-    lines += ["", f"## Tests no fault makes fail ({len(untouched)})", ""]
-    lines += [f"- {name}" for name in untouched] or ["(none)"]
+    if proven is not None:
+        lines += ["", f"## Behaviours proven by a detected fault ({len(proven)})", ""]
+        lines += [f"- {bid}: {', '.join(f)}" for bid, f in sorted(proven.items())] or ["(none)"]
+    if untouched:
+        lines += ["", f"## Tests no fault makes fail ({len(untouched)})", ""]
+        lines += [f"- {name}" for name in untouched]
     lines += ["", f"## Tests that are no fault's expected catcher ({len(unclaimed)})", ""]
     lines += [f"- {name}" for name in unclaimed] or ["(none)"]
     return "\n".join(lines) + "\n"
 
 
-def run_matrix(faults: list[str], workers: int, out_dir: Path) -> tuple[list[Verdict], float]:
+def run_matrix(
+    faults: list[str], workers: int, out_dir: Path, full: bool = False, clean: bool = True
+) -> tuple[list[Verdict], float]:
+    """The clean run (unless clean=False) and one run per fault: its expected catchers, or all (full)."""
     expectations = load_expectations()
-    order = [CLEAN, *sorted(faults, key=lambda f: (f not in SLOW_FIRST, f))]
+    tests = [] if full else inventory()
+    order = [*([CLEAN] if clean else []), *sorted(faults, key=lambda f: (f not in SLOW_FIRST, f))]
+
+    def run(fault: str) -> RunResult:
+        only = None if full or fault == CLEAN else catchers(expectations.get(fault), tests)
+        return run_suite(fault, out_dir, only=only)
+
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        runs = list(pool.map(lambda f: run_suite(f, out_dir), order))
+        runs = list(pool.map(run, order))
     wall = time.monotonic() - started
     by_fault = {r.fault: r for r in runs}
-    verdicts = [judge(by_fault[f], expectations.get(f)) for f in [CLEAN, *sorted(faults)]]
+    verdicts = [judge(by_fault[f], expectations.get(f)) for f in order if f == CLEAN]
+    verdicts += [judge(by_fault[f], expectations.get(f)) for f in sorted(faults)]
     return verdicts, wall
 
 
@@ -230,7 +308,13 @@ def clean_runs(count: int, workers: int, out_dir: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--workers", type=int, default=6, help="suite runs at once (default 6)")
-    parser.add_argument("--only", action="append", default=[], metavar="FAULT", help="run only this fault")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="FAULT",
+        help="run only this fault, against its expected catchers, with no clean run",
+    )  # fmt: skip
+    parser.add_argument(
+        "--full", action="store_true", help="run the whole suite per fault, not only its catchers"
+    )
     parser.add_argument("--output-dir", type=Path, default=ROOT / "results" / "fault-matrix")
     parser.add_argument(
         "--clean-runs",
@@ -247,25 +331,41 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown fault(s): {', '.join(unknown)}")
     chosen = args.only or faults
-    missing = sorted(set(chosen) - set(load_expectations()))
-    verdicts, wall = run_matrix(chosen, args.workers, args.output_dir)
-    untouched = never_failed(verdicts) if not args.only else []
-    unclaimed = not_expected_anywhere(verdicts, load_expectations())
-    report = markdown(verdicts, untouched, unclaimed, wall)
+    expectations = load_expectations()
+    missing = sorted(set(chosen) - set(expectations))
+    verdicts, wall = run_matrix(chosen, args.workers, args.output_dir, full=args.full, clean=not args.only)
+    untouched = never_failed(verdicts) if args.full and not args.only else []
+    unclaimed = not_expected_anywhere(inventory(), expectations)
+    proven = proven_behaviours(verdicts, fault_claims())
+    report = markdown(verdicts, untouched, unclaimed, wall, proven)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir.parent / "fault-matrix.md").write_text(report, encoding="utf-8")
-    print(f"{'fault':32} {'failed':>6} {'detected':>8} {'seconds':>8}")
+    print(f"{'fault':36} {'run':>5} {'failed':>6} {'detected':>8} {'seconds':>8}  behaviours")
+    claims = fault_claims()
     for v in verdicts:
-        print(f"{v.fault:32} {len(v.run.failed):>6} {'yes' if v.detected else 'NO':>8} {v.run.seconds:>8.1f}")
+        print(
+            f"{v.fault:36} {len(v.run.tests):>5} {len(v.run.failed):>6} {'yes' if v.detected else 'NO':>8} "
+            f"{v.run.seconds:>8.1f}  {','.join(claims.get(v.fault, ()))}"
+        )
     for v in verdicts:
         for t in v.missed:
             print(f"NOT DETECTED: {v.fault}: expected test passed or skipped: {t.name} ({t.status})")
+        if v.fault == CLEAN:
+            for t in v.run.failed:
+                print(f"CLEAN FAILURE: {t.name}")
         if v.run.error:
             print(f"RUN ERROR: {v.fault}: {v.run.error}")
+    unproven = [
+        f"{v.fault}: {bid}" for v in verdicts if v.fault != CLEAN and v.detected
+        for bid in claims.get(v.fault, ()) if v.fault not in proven.get(bid, [])
+    ]  # fmt: skip
+    for line in unproven:
+        print(f"NOT PROVEN: {line} (no expected catcher tagged with it failed)")
     if missing:
         print(f"no expectation for: {', '.join(missing)}")
-    print(f"wall time {wall:.0f} s; table in {args.output_dir.parent / 'fault-matrix.md'}")
-    ok = all(v.detected for v in verdicts) and not missing
+    table = args.output_dir.parent / "fault-matrix.md"
+    print(f"{len(proven)} behaviours proven; wall time {wall:.0f} s; table in {table}")
+    ok = all(v.detected for v in verdicts) and not missing and not unproven
     return 0 if ok else 1
 
 
