@@ -7,12 +7,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any, cast
 
 import requests
@@ -23,36 +20,19 @@ from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 import variables
 from libraries import keys
 from libraries.masking import Masker, secrets_from_environment
+from libraries.replay import Exchange, replay
 from libraries.webhooks import WEBHOOK_VARIABLES, SecretMasker, WebhookConfig, load_webhook_config
 
 SESSION = "bifrost"
-BODY_LIMIT = 4000  # characters of a response body shown in a reproduction
 POOL_SIZE = 50  # connections kept per host: enough for the concurrency batch
 LOG_LIMIT = 4000  # characters of a RequestsLibrary request or response log kept in the log
 _REQUESTS_LOG = re.compile(r"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (Request|Response) : ")
-# Headers requests adds by itself; a reproduction leaves them to curl.
-_IMPLICIT_HEADERS = {"user-agent", "accept-encoding", "accept", "connection", "content-length"}
-# Where the files of a multipart reproduction come from, by the part that carries them.
-_FILE_NOTES = {
-    b'filename="sample.mp3"': "# sample.mp3: libraries/media/sample.mp3 in the suite's repository",
-    b'filename="image.png"': "# image.png: python -c 'from libraries.endpoints import white_png;"
-    ' open("image.png", "wb").write(white_png())\'',
-}
 
 
 class GatewayError(AssertionError):
     """A request that got no usable answer; the message names the request and what happened."""
 
     ROBOT_SUPPRESS_NAME = True
-
-
-@dataclass
-class Exchange:
-    """One request the session sent, and what came back (or the transport error instead)."""
-
-    request: requests.PreparedRequest
-    response: requests.Response | None = None
-    error: str | None = None
 
 
 @dataclass
@@ -176,70 +156,6 @@ def describe_error(err: Exception, timeout: float) -> str:
     return f"request failed: {err.__class__.__name__}: {str(err)[:200]}"
 
 
-# ---------------------------------------------------------------------- reproduction
-def _quote(value: str, placeholders: dict[str, str]) -> str:
-    """Shell-quote `value`, turning secret values into their $VARIABLE so the shell expands them."""
-    secrets = sorted(filter(None, placeholders), key=len, reverse=True)  # the longest first, whole
-    if not secrets:
-        return shlex.quote(value)
-    parts = re.split(f"({'|'.join(map(re.escape, secrets))})", value)  # the secrets at odd places
-    quoted = [
-        f'"{placeholders[part]}"' if i % 2 else shlex.quote(part) for i, part in enumerate(parts) if part
-    ]
-    return "".join(quoted) or "''"
-
-
-def _form_parts(request: requests.PreparedRequest, kind: str) -> list[str]:
-    """`-F` options for a multipart body, read back from what was sent."""
-    body = request.body if isinstance(request.body, bytes) else str(request.body or "").encode()
-    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {kind}\r\n\r\n".encode() + body)
-    options: list[str] = []
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if filename := part.get_filename():
-            options.append(f"-F {shlex.quote(f'{name}={chr(64)}{filename};type={part.get_content_type()}')}")
-        else:
-            value = cast(bytes, part.get_payload(decode=True) or b"").decode("utf-8", "replace")
-            options.append(f"--form-string {shlex.quote(f'{name}={value}')}")
-    return options
-
-
-def curl_command(request: requests.PreparedRequest, placeholders: dict[str, str]) -> str:
-    """The request as a ready-to-paste curl command (secrets as shell variables)."""
-    lines = [f"curl -sS -i -X {request.method} {_quote(str(request.url), placeholders)}"]
-    kind = str(request.headers.get("Content-Type", ""))
-    for name, value in request.headers.items():
-        if name.lower() in _IMPLICIT_HEADERS or (name.lower() == "content-type" and "multipart" in kind):
-            continue
-        lines.append(f"-H {_quote(f'{name}: {value}', placeholders)}")
-    if kind.startswith("multipart/"):
-        lines += _form_parts(request, kind)
-    elif request.body:
-        body = request.body.decode("utf-8", "replace") if isinstance(request.body, bytes) else request.body
-        lines.append(f"--data-raw {_quote(str(body), placeholders)}")
-    return " \\\n  ".join(lines)
-
-
-def file_notes(request: requests.PreparedRequest) -> list[str]:
-    """Where the files of a multipart reproduction come from."""
-    body = request.body if isinstance(request.body, bytes) else b""
-    return [note for marker, note in _FILE_NOTES.items() if marker in body]
-
-
-def render_response(exchange: Exchange, limit: int = BODY_LIMIT) -> str:
-    """Status line, headers and the body pretty-printed, cut at `limit` characters."""
-    response = exchange.response
-    if response is None:
-        return f"(no response: {exchange.error})"
-    lines = [f"HTTP {response.status_code} {response.reason or ''}".rstrip()]
-    lines += [f"{name}: {value}" for name, value in response.headers.items()]
-    parsed = json_or_none(response)
-    body = json.dumps(parsed, indent=2, ensure_ascii=False) if parsed is not None else text_of(response)
-    if len(body) > limit:
-        body = body[:limit] + f"\n… (body cut: {len(body) - limit} more characters)"
-    return "\n".join([*lines, "", body])
-
-
 class RecordingAdapter(HTTPAdapter):
     """The session's transport: no retries (a retry would hide a fault), and a record of each exchange."""
 
@@ -309,6 +225,10 @@ class Core:
         result.args = tuple(self.masker(a) if isinstance(a, str) else a for a in result.args)
         if isinstance(getattr(result, "message", None), str):
             result.message = self.masker(result.message)
+        # A test's failed step shows the replay of the test's requests: log.html opens it by itself.
+        test: Any = getattr(result, "parent", None)
+        if result.failed and type(test).__name__ == "TestCase" and self.exchanges:
+            logger.info(self.replay(str(test.name), result.message))
 
     def end_test(self, data: object, result: Any) -> None:
         result.message, result.doc = self.masker(result.message), self.masker(result.doc)
@@ -406,28 +326,12 @@ class Core:
     def set_metadata(self, name: str, value: str) -> None:
         BuiltIn().set_suite_metadata(name, self.masker(value), top=True)
 
-    def reproduction(self) -> str:
-        """Every distinct request of the test as curl, in order, with the last response it got."""
+    def replay(self, name: str, failure: str) -> str:
+        """The test's requests as a bash snippet that replays them (secrets as shell variables)."""
         placeholders = keys.placeholders()
-        for name in ("BIFROST_SETUP_TOKEN", "BIFROST_ADMIN_TOKEN"):
-            if token := os.environ.get(name, "").strip():
-                placeholders[token] = f"${name}"
-        latest: dict[str, tuple[Exchange, int]] = {}  # by command, in the order each was last sent
-        for exchange in self.exchanges:
-            command = curl_command(exchange.request, placeholders)
-            latest[command] = (exchange, latest.pop(command, (exchange, 0))[1] + 1)
-        notes: list[str] = []
-        blocks = []
-        for number, (command, (exchange, count)) in enumerate(latest.items(), start=1):
-            notes += [note for note in file_notes(exchange.request) if note not in notes]
-            sent = f" (sent {count} times; the last response)" if count > 1 else ""
-            response = render_response(exchange)
-            blocks.append(
-                f"# {number}. {label(exchange.request)}{sent}\n{command}\n\n# response:\n{response}"
-            )
-        if any(keys.UNKNOWN_KEY in str(v) for e in self.exchanges for v in e.request.headers.values()):
-            notes.append(
-                "# BIFROST_UNKNOWN_VK: any sk-bf- key the gateway does not have, e.g. sk-bf-unknown-key"
-            )
-        text = f"Reproduction of {len(latest)} request(s), in order:\n" + "\n\n".join(blocks)
-        return self.masker("\n".join(notes) + "\n\n" + text if notes else text)
+        placeholders[keys.UNKNOWN_KEY] = "$BIFROST_UNKNOWN_VK"
+        for variable in ("BIFROST_SETUP_TOKEN", "BIFROST_ADMIN_TOKEN"):
+            if token := os.environ.get(variable, "").strip():
+                placeholders[token] = f"${variable}"
+        base = str(getattr(self.session(), "url", "") or self.config.base_url)
+        return self.masker(replay(self.exchanges, placeholders, base, name, failure))

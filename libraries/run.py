@@ -198,12 +198,6 @@ class RunKeywords(Core):
         if webhook_preconditions is not None:
             webhook_preconditions(tags)
 
-    @keyword("Log Reproduction If Test Failed")
-    def log_reproduction_if_test_failed(self) -> None:
-        """Logs every request of a failed test as curl, with the response it got (secrets as variables)."""
-        if BuiltIn().get_variable_value("${TEST STATUS}") == "FAIL" and self.exchanges:
-            logger.info(self.reproduction())
-
 
 def _stats(values: list[float]) -> str:
     if not values:

@@ -11,7 +11,6 @@ Resource          resources/run.resource
 Suite Setup       Prepare The Run
 Suite Teardown    Finish The Run
 Test Setup        Prepare The Test
-Test Teardown     Finish The Test
 Test Timeout      ${TEST_TIMEOUT}
 
 Name              Bifrost Async Inference

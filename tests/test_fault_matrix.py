@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,23 @@ def test_a_fault_caught_only_by_unrelated_tests_is_not_detected() -> None:
     verdict = fault_matrix.judge(run, fault_matrix.Expectation(names=("Lifecycle Test",)))
     assert not verdict.detected
     assert verdict.unexpected == [caught]
+
+
+def test_every_test_is_an_expected_catcher_of_some_fault_or_exempt() -> None:
+    exempt = tomllib.loads((ROOT / "tests" / "catcher_exempt.toml").read_text(encoding="utf-8"))
+    reasons = {entry["name"]: entry.get("why", "") for entry in exempt.get("exempt", [])}
+    assert all(reasons.values()), "every exemption in tests/catcher_exempt.toml gives its reason (why)"
+    tests = fault_matrix.inventory()
+    unclaimed = fault_matrix.not_expected_anywhere(tests, fault_matrix.load_expectations())
+    assert sorted(set(unclaimed) - set(reasons)) == [], (
+        "tests no fault names as an expected catcher: name each under the fault that must fail it in"
+        " tests/fault_expectations.toml (check with `python tools/fault_matrix.py --only FAULT`), or"
+        " exempt it with a reason in tests/catcher_exempt.toml"
+    )
+    stale = sorted(set(reasons) - set(unclaimed))
+    assert stale == [], (
+        "exempt tests that are now expected catchers (or gone): remove them from catcher_exempt.toml"
+    )
 
 
 @pytest.mark.slow

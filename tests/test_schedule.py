@@ -43,3 +43,26 @@ def test_makespan_follows_pabots_queue() -> None:
 def test_ordering_lines_use_braces_for_groups_only() -> None:
     assert schedule.Item([("x", 1.0)]).lines() == ["--test x"]
     assert schedule.Item([("x", 1.0), ("y", 1.0)]).lines() == ["{", "--test x", "--test y", "}"]
+
+
+def test_a_partial_run_keeps_the_durations_of_the_tests_it_did_not_see() -> None:
+    known = {"Top.A": 12.0, "Top.B": 0.5, "Top.Gone": 3.0}
+    merged = schedule.merge(known, {"Top.B": 0.7, "Top.Other": 9.0}, ["Top.A", "Top.B", "Top.New"])
+    assert merged == {"Top.A": 12.0, "Top.B": 0.7, "Top.New": 6.0}  # New: the median of 12, 0.7, 3, 9
+
+
+def test_durations_round_trip_through_their_file(tmp_path: Path) -> None:
+    store = tmp_path / "x.ordering.durations"
+    schedule.write_durations(store, {"Top.Suite.Test One (global)": 1.234, "Top.B": 2.0})
+    assert schedule.read_durations(store) == {"Top.Suite.Test One (global)": 1.23, "Top.B": 2.0}
+    assert schedule.read_durations(tmp_path / "missing") == {}
+
+
+def test_the_shipped_orderings_schedule_exactly_the_suites_tests() -> None:
+    tests = set(schedule.suite_tests())
+    for ordering in ("suites.ordering", "quickstart.ordering"):
+        lines = (ROOT / ordering).read_text(encoding="utf-8").splitlines()
+        named = {line.removeprefix("--test ") for line in lines if line.startswith("--test ")}
+        assert named == tests, f"{ordering}: run tools/schedule.py --update {ordering} (see README)"
+        stored = schedule.read_durations(ROOT / f"{ordering}.durations")
+        assert set(stored) == tests, f"{ordering}.durations is not current"

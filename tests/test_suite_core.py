@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import variables  # noqa: E402
-from libraries import core, endpoints, keys  # noqa: E402
+from libraries import core, endpoints, keys, replay  # noqa: E402
 from libraries.checks import CheckKeywords  # noqa: E402
 from libraries.core import Core, Exchange, GatewayError, Job, RecordingAdapter, Request  # noqa: E402
 from libraries.jobs import TTL_HEADER, JobKeywords  # noqa: E402
@@ -182,10 +182,10 @@ def test_curl_for_a_json_submit_with_the_key_as_a_shell_variable() -> None:
         json={"model": "openai/gpt-4o-mini", "note": "it's"},
         headers={"x-bf-vk": VK, TTL_HEADER: "60"},
     )
-    command = core.curl_command(request, {VK: "$BIFROST_VK"})
+    command = replay.curl_arguments(request, {VK: "$BIFROST_VK"}, "")
     assert VK not in command
     assert command.split(" \\\n  ") == [
-        "curl -sS -i -X POST http://gw/v1/async/chat/completions",
+        "POST http://gw/v1/async/chat/completions",
         "-H 'x-bf-vk: '\"$BIFROST_VK\"",
         f"-H '{TTL_HEADER}: 60'",
         "-H 'Content-Type: application/json'",
@@ -195,7 +195,7 @@ def test_curl_for_a_json_submit_with_the_key_as_a_shell_variable() -> None:
 
 def test_curl_keeps_a_malformed_raw_body_and_its_content_type() -> None:
     arguments = endpoints.request_arguments(endpoints.Payload(raw=b"{invalid json"))
-    command = core.curl_command(prepared("POST", "http://gw/v1/async/embeddings", **arguments), {})
+    command = replay.curl_arguments(prepared("POST", "http://gw/v1/async/embeddings", **arguments), {}, "")
     assert command.endswith("-H 'Content-Type: application/json' \\\n  --data-raw '{invalid json'")
 
 
@@ -205,8 +205,8 @@ def test_curl_leaves_implicit_headers_to_curl_and_sends_no_body_for_a_get() -> N
         requests.Request("GET", POLL_URL, headers={"Authorization": f"Bearer {VK}"})
     )
     assert "User-Agent" in request.headers
-    command = core.curl_command(request, {VK: "$BIFROST_VK"})
-    assert command == f"curl -sS -i -X GET {POLL_URL} \\\n  -H 'Authorization: Bearer '\"$BIFROST_VK\""
+    command = replay.curl_arguments(request, {VK: "$BIFROST_VK"}, "")
+    assert command == f"GET {POLL_URL} \\\n  -H 'Authorization: Bearer '\"$BIFROST_VK\""
 
 
 def test_curl_for_multipart_gives_form_options_for_files_and_fields() -> None:
@@ -216,17 +216,17 @@ def test_curl_for_multipart_gives_form_options_for_files_and_fields() -> None:
         )
     )
     request = prepared("POST", "http://gw/v1/async/images/edits", headers={"x-bf-vk": VK}, **arguments)
-    command = core.curl_command(request, {VK: "$BIFROST_VK"})
+    command = replay.curl_arguments(request, {VK: "$BIFROST_VK"}, "")
     assert command.split(" \\\n  ") == [
-        "curl -sS -i -X POST http://gw/v1/async/images/edits",
+        "POST http://gw/v1/async/images/edits",
         "-H 'x-bf-vk: '\"$BIFROST_VK\"",
         "--form-string model=openai/dall-e-2",
         "--form-string 'prompt=Make it blue ✓'",
         "-F 'image=@image.png;type=image/png'",
     ]
-    assert core.file_notes(request) == [
-        "# image.png: python -c 'from libraries.endpoints import white_png;"
-        ' open("image.png", "wb").write(white_png())\''
+    assert replay.file_notes(request) == [
+        "# image.png: python3 -c 'from libraries.endpoints import white_png;"
+        ' open("image.png", "wb").write(white_png())\' (in the suite\'s repository)'
     ]
 
 
@@ -235,9 +235,11 @@ def test_file_notes_name_where_each_file_comes_from() -> None:
         endpoints.payload("transcriptions", "default", variables.load_config({}))
     )
     request = prepared("POST", "http://gw/v1/async/audio/transcriptions", **audio)
-    assert core.file_notes(request) == ["# sample.mp3: libraries/media/sample.mp3 in the suite's repository"]
-    assert "-F 'file=@sample.mp3;type=audio/mpeg'" in core.curl_command(request, {})
-    assert core.file_notes(prepared("POST", "http://gw/x", json={})) == []
+    assert replay.file_notes(request) == [
+        "# sample.mp3: libraries/media/sample.mp3 in the suite's repository"
+    ]
+    assert "-F 'file=@sample.mp3;type=audio/mpeg'" in replay.curl_arguments(request, {}, "")
+    assert replay.file_notes(prepared("POST", "http://gw/x", json={})) == []
 
 
 def test_secrets_anywhere_in_a_value_become_placeholders() -> None:
@@ -249,38 +251,12 @@ def test_secrets_anywhere_in_a_value_become_placeholders() -> None:
         headers={"Authorization": f"Bearer {recased}", "X-Bifrost-Setup-Token": "tok"},
         data=f"{VK}|{VK}",
     )
-    command = core.curl_command(request, placeholders)
+    command = replay.curl_arguments(request, placeholders, "")
     assert VK not in command and recased not in command
     assert "'http://gw/x?key='\"$BIFROST_VK\"" in command
     assert "-H 'Authorization: Bearer '\"SK-BF-${BIFROST_VK:6}\"" in command
     assert "-H 'X-Bifrost-Setup-Token: '\"$BIFROST_SETUP_TOKEN\"" in command
     assert '--data-raw "$BIFROST_VK"\'|\'"$BIFROST_VK"' in command
-
-
-# ---------------------------------------------------------------------- rendered responses
-def test_responses_render_with_headers_and_pretty_json() -> None:
-    answer = response(202, b'{"id":"abc","status":"pending"}', reason="Accepted")
-    answer.headers["X-Request-Id"] = "r-1"
-    rendered = core.render_response(Exchange(answer.request, answer))
-    assert rendered == (
-        "HTTP 202 Accepted\nContent-Type: application/json\nX-Request-Id: r-1\n\n"
-        '{\n  "id": "abc",\n  "status": "pending"\n}'
-    )
-    text = core.render_response(Exchange(prepared(), response(502, b"<html>bad</html>", "text/html")))
-    assert text.startswith("HTTP 502\n") and text.endswith("\n\n<html>bad</html>")
-
-
-def test_long_bodies_are_cut_with_a_note() -> None:
-    answer = response(200, b'{"text": "' + b"x" * 5000 + b'"}')
-    rendered = core.render_response(Exchange(answer.request, answer), limit=100)
-    assert rendered.startswith("HTTP 200")
-    pretty = json.dumps({"text": "x" * 5000}, indent=2)
-    assert rendered.endswith(f"\n… (body cut: {len(pretty) - 100} more characters)")
-
-
-def test_an_exchange_without_a_response_renders_its_error() -> None:
-    exchange = Exchange(prepared(), error="connection refused (is the gateway running?)")
-    assert core.render_response(exchange) == "(no response: connection refused (is the gateway running?))"
 
 
 # ---------------------------------------------------------------------- the recording transport
@@ -356,7 +332,6 @@ def test_the_adapter_records_a_refused_connection() -> None:
     assert len(record) == 1 and record[0].response is None
     assert record[0].error == "connection refused (is the gateway running?)"
     assert core.label(record[0].request) == "GET /health"
-    assert "(no response: connection refused" in core.render_response(record[0])
 
 
 def test_the_adapter_records_a_timeout() -> None:
@@ -377,7 +352,7 @@ def test_a_body_cut_short_on_the_wire_is_kept_as_such(gateway: str) -> None:
         recording_session(record).get(f"{gateway}/cut", timeout=2)
     assert core.describe_error(failure.value, 2) == "response body cut short (connection closed mid-body)"
     assert record[0].response is not None
-    assert core.render_response(record[0]).endswith("\n\n(body cut short)")
+    assert core.text_of(record[0].response) == "(body cut short)"
 
 
 # ---------------------------------------------------------------------- Core outside Robot
@@ -485,12 +460,11 @@ def test_send_reads_the_whole_answer_and_fails_in_one_line(
     assert library.exchanges == []
 
 
-def test_reproduction_lists_each_distinct_request_once_with_its_last_answer(
+def test_a_replay_captures_ids_from_answers_and_polls_until_the_job_ends(
     clean_env: pytest.MonkeyPatch,
 ) -> None:
     clean_env.setenv("BIFROST_VK", VK)
     clean_env.setenv("BIFROST_SETUP_TOKEN", "setup-token-value-9999")
-    library = Core()
     session_headers = {"X-Bifrost-Setup-Token": "setup-token-value-9999"}
     submit = prepared(
         "POST",
@@ -499,6 +473,34 @@ def test_reproduction_lists_each_distinct_request_once_with_its_last_answer(
         headers={"x-bf-vk": VK, **session_headers},
     )
     poll = prepared("GET", POLL_URL, headers={"x-bf-vk": VK, **session_headers})
+    hook = prepared("POST", "http://gw/api/webhooks", json={"name": "n"})
+    rotate = prepared("POST", "http://gw/api/webhooks/ep-12345678/rotate-secret")
+    exchanges = [
+        Exchange(submit, response(202, f'{{"id":"{JOB_ID}","status":"pending"}}'.encode(), request=submit)),
+        Exchange(poll, response(202, b'{"status":"processing"}', request=poll)),
+        Exchange(poll, response(200, b'{"status":"completed"}', request=poll)),
+        Exchange(poll, response(202, b'{"status":"processing"}', request=poll)),
+        Exchange(hook, response(201, b'{"endpoint":{"id":"ep-12345678"},"secret":"whsec_x"}', request=hook)),
+        Exchange(rotate, error="connection refused (is the gateway running?)"),
+    ]
+    placeholders = {**keys.placeholders(), "setup-token-value-9999": "$BIFROST_SETUP_TOKEN"}
+    text = replay.replay(exchanges, placeholders, "http://gw", "A Test", "expected 200 but got 202")
+    assert VK not in text and "setup-token-value-9999" not in text
+    assert JOB_ID not in text and "ep-12345678" not in text  # captured, not pasted
+    lines = text.splitlines()
+    assert lines[0] == "# Replay of 'A Test': paste into bash with BIFROST_BASE_URL and the keys exported."
+    assert "ID_1=$(take id)" in lines and "ID_2=$(take endpoint id)" in lines
+    assert 'until_final GET "$B"/v1/async/chat/completions/"$ID_1" \\' in lines
+    assert lines.count('send GET "$B"/v1/async/chat/completions/"$ID_1" \\') == 1  # the poll after the end
+    assert 'send POST "$B"/api/webhooks/"$ID_2"/rotate-secret' in lines
+    assert "  -H 'x-bf-vk: '\"$BIFROST_VK\" \\" in lines
+    assert "  -H 'X-Bifrost-Setup-Token: '\"$BIFROST_SETUP_TOKEN\" \\" in lines
+    assert "echo; echo 'The test failed with: expected 200 but got 202'" in lines
+    assert lines[-1].startswith('echo "The replay\'s last answer: HTTP $STATUS"')
+    assert "BIFROST_UNKNOWN_VK" not in text
+
+
+def test_a_replay_names_files_and_the_unknown_key(clean_env: pytest.MonkeyPatch) -> None:
     transcribe = prepared(
         "POST",
         "http://gw/v1/async/audio/transcriptions",
@@ -507,42 +509,11 @@ def test_reproduction_lists_each_distinct_request_once_with_its_last_answer(
             endpoints.payload("transcriptions", "default", variables.load_config({}))
         ),
     )
-    library.exchanges += [
-        Exchange(
-            submit,
-            response(202, f'{{"id":"{JOB_ID}","status":"pending","vk":"{VK}"}}'.encode(), request=submit),
-        ),
-        Exchange(poll, response(202, b'{"status":"processing"}', request=poll)),
-        Exchange(transcribe, error="connection refused (is the gateway running?)"),
-        Exchange(poll, response(200, b'{"status":"completed"}', request=poll)),
-    ]
-    text = library.reproduction()
-    assert VK not in text and "setup-token-value-9999" not in text
-    header, _, body = text.partition("Reproduction of 3 request(s), in order:\n")
-    assert header == (
-        "# sample.mp3: libraries/media/sample.mp3 in the suite's repository\n"
-        "# BIFROST_UNKNOWN_VK: any sk-bf- key the gateway does not have, e.g. sk-bf-unknown-key\n\n"
-    )
-    blocks = body.split("\n\n# ")
-    assert blocks[0].startswith("# 1. POST /v1/async/chat/completions\ncurl -sS -i -X POST")
-    assert "-H 'x-bf-vk: '\"$BIFROST_VK\"" in blocks[0]
-    assert "-H 'X-Bifrost-Setup-Token: '\"$BIFROST_SETUP_TOKEN\"" in blocks[0]
-    assert '"vk": "sk-bf-…0001"' in text  # an answer echoing the key is masked
-    assert "# 2. POST /v1/async/audio/transcriptions\n" in text
-    assert "-H 'x-bf-vk: '\"$BIFROST_UNKNOWN_VK\"" in text
-    assert "(no response: connection refused" in text
-    assert f"# 3. GET /v1/async/chat/completions/{JOB_ID} (sent 2 times; the last response)" in text
-    assert text.endswith('HTTP 200\nContent-Type: application/json\n\n{\n  "status": "completed"\n}')
-    assert "processing" not in text
-
-
-def test_a_reproduction_without_files_or_unknown_keys_has_no_notes(clean_env: pytest.MonkeyPatch) -> None:
-    library = Core()
-    request = prepared()
-    library.exchanges.append(
-        Exchange(request, response(404, b'{"error":{"message":"not found"}}', request=request))
-    )
-    assert library.reproduction().startswith("Reproduction of 1 request(s), in order:\n# 1. GET ")
+    exchanges = [Exchange(transcribe, response(400, b'{"error":{"message":"x"}}', request=transcribe))]
+    text = replay.replay(exchanges, {keys.UNKNOWN_KEY: "$BIFROST_UNKNOWN_VK"}, "http://gw", "T", "failed")
+    assert "# sample.mp3: libraries/media/sample.mp3 in the suite's repository" in text
+    assert 'BIFROST_UNKNOWN_VK="${BIFROST_UNKNOWN_VK:-' in text and keys.UNKNOWN_KEY not in text
+    assert "-F 'file=@sample.mp3;type=audio/mpeg'" in text
 
 
 # ---------------------------------------------------------------------- job handles and requests

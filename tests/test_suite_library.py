@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import variables  # noqa: E402
-from libraries import core, endpoints, envelope, keys, polling  # noqa: E402
+from libraries import endpoints, envelope, keys, polling, replay  # noqa: E402
 from libraries.core import GatewayError  # noqa: E402
 from libraries.masking import Masker, mask_value  # noqa: E402
 from variables import ENDPOINT_NAMES, Config, as_text, load_config, parse_duration, settings  # noqa: E402
@@ -566,7 +566,7 @@ def test_a_multipart_request_replays_as_curl_form_options(monkeypatch: pytest.Mo
         headers=keys.key_headers("primary", "bearer"),
         **arguments,
     ).prepare()
-    command = core.curl_command(prepared, keys.placeholders())
+    command = replay.curl_arguments(prepared, keys.placeholders(), "")
     assert key not in command
     assert "-H 'Authorization: Bearer '\"$BIFROST_VK\"" in command
     assert "--form-string model=openai/whisper-1" in command

@@ -585,21 +585,3 @@ def test_a_misbehaving_gateway_fails_only_the_affected_test(fault: str, tmp_path
     assert TRANSPORT_FAULTS[fault] in first_line
     assert "GET /v1/async/chat/completions/" in first_line
     assert failed.elapsed_time.total_seconds() < 10
-
-
-@pytest.mark.slow
-def test_a_failed_test_logs_a_curl_reproduction(tmp_path: Path) -> None:
-    primary = f"sk-bf-{secrets.token_hex(12)}"
-    name = "Chat Completions Job Reaches A Terminal State (with VK)"
-    command = [*with_fake("--virtual-key", primary, "--fault", "poll-html"), *robot(tmp_path, "--test", name)]
-    outcome = run(command, clean_env(), tmp_path)
-    assert outcome.statuses() == {name: "FAIL"}
-    test = next(iter(outcome.result.suite.all_tests))
-    messages = [
-        m.message for kw in test.teardown.body for m in getattr(kw, "body", []) if hasattr(m, "message")
-    ]
-    reproduction = next((m for m in messages if "Reproduction of 2 request(s)" in m), "")
-    assert "curl -sS -i -X POST" in reproduction
-    assert "-H 'x-bf-vk: '\"$BIFROST_VK\"" in reproduction
-    assert "HTTP 200 OK" in reproduction and "<!doctype html>" in reproduction
-    assert primary not in reproduction

@@ -1,6 +1,10 @@
 """Write pabot's ordering file from the test durations of earlier runs.
 
-    python tools/schedule.py results/output.xml [more output.xml ...] --processes 8 > suites.ordering
+    python tools/schedule.py results/output.xml [more output.xml ...] --processes 16 --update suites.ordering
+
+Durations accumulate: the ordering's durations file (`suites.ordering.durations`, beside it) keeps
+every test's last measured duration, so a run of a few tests updates those and keeps the others;
+tests no longer in the suite drop out, new tests without a measurement get the median duration.
 
 The longest tests go first, each alone; the rest are packed into `{ }` groups of even total time,
 longest groups first. Each group is one Robot process, and a Robot process costs about 0.6 CPU-s
@@ -16,7 +20,9 @@ import argparse
 import heapq
 import math
 import os
+import statistics
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,21 +120,62 @@ def best_plan(seconds: dict[str, float], processes: int) -> tuple[list[Item], fl
     return items, wall
 
 
+def read_durations(path: Path) -> dict[str, float]:
+    """`<seconds>\t<full test name>` lines, as `write_durations` writes them."""
+    if not path.exists():
+        return {}
+    rows = (line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)
+    return {name: float(seconds) for seconds, name in rows}
+
+
+def write_durations(path: Path, seconds: dict[str, float]) -> None:
+    path.write_text("".join(f"{s:.2f}\t{n}\n" for n, s in sorted(seconds.items())), encoding="utf-8")
+
+
+def suite_tests() -> list[str]:
+    """Every test's full name, from a dry run of suites/ (about a second, no gateway)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from suite_inventory import dry_run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return [t.full_name for t in dry_run(Path(tmp)).tests]
+
+
+def merge(known: dict[str, float], measured: dict[str, float], tests: list[str]) -> dict[str, float]:
+    """Every current test's duration: measured now, else known before, else the median."""
+    both = {**known, **measured}
+    median = statistics.median(both.values()) if both else 1.0
+    return {name: both.get(name, median) for name in tests}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("outputs", nargs="+", type=Path, help="output.xml files of earlier runs")
     parser.add_argument("--processes", type=int, default=8, help="pabot processes the schedule is for")
+    parser.add_argument(
+        "--update", type=Path, required=True, metavar="ORDERING",
+        help="the ordering file to rewrite (its durations file beside it keeps the tests a run did not see)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    seconds = durations(args.outputs)
-    if not seconds:
+    measured = durations(args.outputs)
+    if not measured:
         parser.error("no tests in the given outputs")
+    store = args.update.with_name(args.update.name + ".durations")
+    known = read_durations(store)
+    tests = suite_tests()
+    seconds = merge(known, measured, tests)
     items, wall = best_plan(seconds, args.processes)
-    print("\n".join(line for item in items for line in item.lines()))
+    args.update.write_text(
+        "\n".join(line for item in items for line in item.lines()) + "\n", encoding="utf-8"
+    )
+    write_durations(store, seconds)
+    now = sum(1 for name in tests if name in measured)
+    kept = sum(1 for name in tests if name in known and name not in measured)
     longest, total = max(seconds.values()), sum(seconds.values())
     print(
-        f"# {len(seconds)} tests in {len(items)} items for {args.processes} processes: longest test"
-        f" {longest:.1f} s, all tests {total:.1f} s, simulated wall {wall:.1f} s",
-        file=sys.stderr,
+        f"{args.update}: {len(seconds)} tests ({now} measured now, {kept} kept from {store.name},"
+        f" {len(tests) - now - kept} new at the median) in {len(items)} items for {args.processes}"
+        f" processes; longest test {longest:.1f} s, all tests {total:.1f} s, simulated wall {wall:.1f} s"
     )
     return 0
 
