@@ -11,37 +11,37 @@ Test Tags        extended    auth    requires-vk
 
 *** Test Cases ***    ENDPOINT
 Text Completions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    text-completions
+    [Tags]    text-completions    behaviour:VK-19
                       text-completions
 Chat Completions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    chat-completions
+    [Tags]    chat-completions    behaviour:VK-19
                       chat-completions
 Responses Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    responses
+    [Tags]    responses    behaviour:VK-19
                       responses
 Embeddings Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    embeddings
+    [Tags]    embeddings    behaviour:VK-19
                       embeddings
 Speech Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    speech
+    [Tags]    speech    behaviour:VK-19
                       speech
 Transcriptions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    transcriptions
+    [Tags]    transcriptions    behaviour:VK-19
                       transcriptions
 Image Generations Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-generations
+    [Tags]    image-generations    behaviour:VK-19
                       image-generations
 Image Edits Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-edits
+    [Tags]    image-edits    behaviour:VK-19
                       image-edits
 Image Variations Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-variations
+    [Tags]    image-variations    behaviour:VK-19
                       image-variations
 Rerank Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    rerank
+    [Tags]    rerank    behaviour:VK-19
                       rerank
 OCR Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    ocr
+    [Tags]    ocr    behaviour:VK-19
                       ocr
 
 
