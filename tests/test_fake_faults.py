@@ -283,7 +283,6 @@ def _recased_prefix(gw: RunningGateway) -> None:
         assert gw.submit(headers={name: value}).status_code == 400, name
 
 
-
 # auth: virtual-key scoping (contract §7, and §6's key checks on polls)
 NOT_A_VK = "sk-proj-not-a-virtual-key-0000"  # a provider-style key: no sk-bf- prefix
 
@@ -365,6 +364,7 @@ def _public_to_anyone(gw: RunningGateway) -> None:
     job_id = gw.submit_ok()
     readable(gw.poll("chat_completion", job_id))
     readable(gw.poll("chat_completion", job_id, {"x-bf-vk": UNKNOWN_VK}))
+
 
 @check("enforce-gap")
 def _enforced_alike(gw: RunningGateway) -> None:

@@ -6,42 +6,42 @@ Resource         resources/jobs.resource
 
 Test Template    Submitting With An Unknown Key Should Be Refused
 
-Test Tags        extended    auth    requires-vk
+Test Tags        extended    auth    requires-vk    behaviour:VK-19
 
 
 *** Test Cases ***    ENDPOINT
 Text Completions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    text-completions    behaviour:VK-19
+    [Tags]    text-completions
                       text-completions
 Chat Completions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    chat-completions    behaviour:VK-19
+    [Tags]    chat-completions
                       chat-completions
 Responses Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    responses    behaviour:VK-19
+    [Tags]    responses
                       responses
 Embeddings Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    embeddings    behaviour:VK-19
+    [Tags]    embeddings
                       embeddings
 Speech Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    speech    behaviour:VK-19
+    [Tags]    speech
                       speech
 Transcriptions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    transcriptions    behaviour:VK-19
+    [Tags]    transcriptions
                       transcriptions
 Image Generations Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-generations    behaviour:VK-19
+    [Tags]    image-generations
                       image-generations
 Image Edits Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-edits    behaviour:VK-19
+    [Tags]    image-edits
                       image-edits
 Image Variations Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-variations    behaviour:VK-19
+    [Tags]    image-variations
                       image-variations
 Rerank Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    rerank    behaviour:VK-19
+    [Tags]    rerank
                       rerank
 OCR Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    ocr    behaviour:VK-19
+    [Tags]    ocr
                       ocr
 
 
