@@ -20,7 +20,7 @@ from fakegateway.envelope import (
 )
 from fakegateway.gateway import GATEWAY, Gateway
 from fakegateway.keys import key_id as id_of_key
-from fakegateway.keys import virtual_key
+from fakegateway.keys import key_source, virtual_key
 from fakegateway.store import PROCESSING, JobRow, now
 from fakegateway.ttl import TTL_HEADER, result_ttl
 from fakegateway.webhook_routes import WEBHOOK_HEADER, resolve_submit_webhook
@@ -104,15 +104,16 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
     if not model and faults.on("missing-model-accepted"):
         model = endpoint.default_model
 
-    key = virtual_key(request.headers, faults)
+    found = key_source(request.headers, faults)
     key_id = None
-    if key is not None:
+    if found is not None:
+        key, header = found
         key_id = gateway.keys.resolve(key)
         if key_id is None and faults.on("unknown-key-accepted"):
             key_id = id_of_key(key)
         if key_id is None:
-            message = endpoint.submit_error_prefix + contract.VK_NOT_FOUND
-            return error_response(endpoint.submit_error_status, message, faults)
+            return _unknown_key_refusal(gateway, endpoint)
+        key_id = scope_of(gateway, key_id, header)
 
     ttl = result_ttl(request.headers.get(TTL_HEADER), gateway.config.default_ttl, faults)
     if ttl is None:
@@ -141,26 +142,67 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
     return json_response(200 if faults.on("submit-200") else 202, submit_envelope(row, faults))
 
 
+def _unknown_key_refusal(gateway: Gateway, endpoint: Endpoint) -> web.Response:
+    """SubmitJob's "virtual key not found", with the endpoint's status and message prefix (§3, §7)."""
+    faults = gateway.faults
+    status = endpoint.submit_error_status
+    if faults.on("unknown-key-submit-500"):
+        status = 500
+    if faults.on("unknown-key-submit-400"):
+        status = 400
+    prefix = endpoint.submit_error_prefix
+    if prefix and faults.on("responses-key-error-unprefixed"):
+        prefix = ""
+    message = contract.VK_NOT_FOUND
+    if not prefix and faults.on("unknown-key-message-generic"):
+        message = "failed to create async job"
+    return error_response(status, prefix + message, faults)
+
+
+def scope_of(gateway: Gateway, key_id: str, header: str) -> str:
+    """The identity a job is scoped to: the key's id (`key-scoped-by-header` adds the header)."""
+    if gateway.faults.on("key-scoped-by-header") and header != "x-bf-vk":
+        return f"{key_id}@{header}"
+    return key_id
+
+
 def access_problem(
     gateway: Gateway, row: JobRow, request: web.Request, *, integration: bool = False
 ) -> str | None:
     """RetrieveJob's key checks, in Bifrost's order; None when the caller may read the job."""
     faults = gateway.faults
-    key = virtual_key(request.headers, faults, poll=True)
+    found = key_source(request.headers, faults, poll=True)
     if row.virtual_key_id is None:
         # Public jobs are readable by anyone; the caller's key is not even looked up.
-        return contract.JOB_NOT_FOUND if key is not None and faults.on("public-job-hidden") else None
-    if key is None:
-        return None if faults.on("anonymous-poll-allowed") else contract.VK_REQUIRED
+        if found is None:
+            return contract.VK_REQUIRED if faults.on("public-job-needs-key") else None
+        if faults.on("public-job-unknown-key-refused") and gateway.keys.resolve(found[0]) is None:
+            return contract.VK_NOT_FOUND
+        return contract.JOB_NOT_FOUND if faults.on("public-job-hidden") else None
+    if found is None:
+        if faults.on("anonymous-poll-allowed"):
+            return None
+        return contract.JOB_NOT_FOUND if faults.on("vk-required-message-hidden") else contract.VK_REQUIRED
+    key, header = found
     caller = gateway.keys.resolve(key)
     if caller is None:
-        return None if faults.on("unknown-key-poll-allowed") else contract.VK_NOT_FOUND
+        if faults.on("unknown-key-poll-allowed"):
+            return None
+        return contract.VK_MISMATCH if faults.on("vk-unknown-message-mismatch") else contract.VK_NOT_FOUND
+    caller = scope_of(gateway, caller, header)
     cross_key_allowed = faults.on("cross-key-allowed") or (
         integration and faults.on("integration-cross-key-allowed")
     )
-    if caller != row.virtual_key_id and not cross_key_allowed:
+    if faults.on("own-key-refused") and caller == row.virtual_key_id:
         return contract.VK_MISMATCH
+    if caller != row.virtual_key_id and not cross_key_allowed:
+        return contract.VK_NOT_FOUND if faults.on("vk-mismatch-message-not-found") else contract.VK_MISMATCH
     return None
+
+
+def _unknown_caller_key(gateway: Gateway, request: web.Request) -> bool:
+    key = virtual_key(request.headers, gateway.faults, poll=True)
+    return key is not None and gateway.keys.resolve(key) is None
 
 
 def _is_uuid(text: str) -> bool:
@@ -190,10 +232,15 @@ async def poll(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
         return error_response(500, "invalid input syntax for type uuid", faults)
     row = gateway.store.find(job_id, at=now(), include_expired=faults.on("expired-served"))
     if row is None:
+        if faults.on("vk-checked-before-job-lookup") and _unknown_caller_key(gateway, request):
+            return error_response(404, contract.VK_NOT_FOUND, faults)
         return error_response(500 if faults.on("unknown-job-500") else 404, contract.JOB_NOT_FOUND, faults)
+    wrong_type = row.request_type != endpoint.request_type and not faults.on("wrong-type-served")
+    if wrong_type and faults.on("type-checked-before-vk"):
+        return error_response(404, contract.TYPE_MISMATCH, faults)
     if problem := access_problem(gateway, row, request):
         return error_response(404, problem, faults)
-    if row.request_type != endpoint.request_type and not faults.on("wrong-type-served"):
+    if wrong_type:
         return error_response(404, contract.TYPE_MISMATCH, faults)
     if faults.on("integration-jobs-separate") and row.id in gateway.integration_job_ids:
         return error_response(404, contract.JOB_NOT_FOUND, faults)

@@ -10,11 +10,11 @@ from typing import Any
 from aiohttp import web
 
 from fakegateway import contract
-from fakegateway.async_routes import access_problem, request_id_of
+from fakegateway.async_routes import access_problem, request_id_of, scope_of
 from fakegateway.bodies import BodyError, json_object
 from fakegateway.envelope import error_body, error_response, json_response
 from fakegateway.gateway import GATEWAY, Gateway
-from fakegateway.keys import virtual_key
+from fakegateway.keys import key_source, virtual_key
 from fakegateway.providers import Outcome, anthropic_route
 from fakegateway.store import COMPLETED, FAILED, JobRow, now
 from fakegateway.ttl import TTL_HEADER, result_ttl
@@ -163,12 +163,13 @@ def _create(
     gateway: Gateway, route: IntegrationRoute, request: web.Request, model: str, params: dict[str, Any]
 ) -> web.Response:
     faults = gateway.faults
-    key = virtual_key(request.headers, faults)
+    found = key_source(request.headers, faults)
     key_id = None
-    if key is not None:
-        key_id = gateway.keys.resolve(key)
+    if found is not None:
+        key_id = gateway.keys.resolve(found[0])
         if key_id is None:
             return _error(gateway, route, 400, contract.INTEGRATION_CREATE_FAILED)
+        key_id = scope_of(gateway, key_id, found[1])
     ttl = result_ttl(request.headers.get(TTL_HEADER), gateway.config.default_ttl, faults)
     if ttl is None:
         return _error(gateway, route, 400, f"invalid {TTL_HEADER} header")

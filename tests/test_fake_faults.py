@@ -283,6 +283,89 @@ def _recased_prefix(gw: RunningGateway) -> None:
         assert gw.submit(headers={name: value}).status_code == 400, name
 
 
+# auth: virtual-key scoping (contract §7, and §6's key checks on polls)
+NOT_A_VK = "sk-proj-not-a-virtual-key-0000"  # a provider-style key: no sk-bf- prefix
+
+
+def message(response: requests.Response) -> str:
+    text = response.json()["error"]["message"]
+    assert isinstance(text, str)
+    return text
+
+
+def refused(response: requests.Response, text: str) -> None:
+    not_found(response)
+    assert message(response) == text, response.text
+
+
+@check("vk-required-message-hidden", "vk-unknown-message-mismatch", "vk-mismatch-message-not-found")
+def _scoped_poll_messages(gw: RunningGateway) -> None:
+    job_id = gw.submit_ok(headers={"x-bf-vk": VK})
+    refused(gw.poll("chat_completion", job_id), "virtual key is required")
+    refused(gw.poll("chat_completion", job_id, {"x-bf-vk": UNKNOWN_VK}), "virtual key not found")
+    refused(gw.poll("chat_completion", job_id, {"x-bf-vk": ALT_VK}), "virtual key mismatch")
+
+
+@check("vk-checked-before-job-lookup")
+def _job_looked_up_first(gw: RunningGateway) -> None:
+    refused(gw.poll("chat_completion", NIL_UUID, {"x-bf-vk": UNKNOWN_VK}), "job not found or expired")
+
+
+@check("type-checked-before-vk")
+def _keys_checked_before_type(gw: RunningGateway) -> None:
+    refused(gw.poll("embedding", gw.submit_ok(headers={"x-bf-vk": VK})), "virtual key is required")
+
+
+@check("x-bf-vk-prefix-required")
+def _x_bf_vk_as_is(gw: RunningGateway) -> None:
+    response = gw.submit(headers={"x-bf-vk": NOT_A_VK})
+    assert response.status_code == 400 and message(response) == "virtual key not found", response.text
+
+
+def _unprefixed_is_public(header: dict[str, str]) -> Check:
+    def run(gw: RunningGateway) -> None:
+        readable(gw.poll("chat_completion", gw.submit_ok(headers=header)))
+
+    return run
+
+
+check("unprefixed-bearer-is-a-key")(_unprefixed_is_public({"Authorization": f"Bearer {NOT_A_VK}"}))
+check("unprefixed-x-api-key-is-a-key")(_unprefixed_is_public({"x-api-key": NOT_A_VK}))
+check("unprefixed-goog-key-is-a-key")(_unprefixed_is_public({"x-goog-api-key": NOT_A_VK}))
+check("unprefixed-api-key-is-a-key")(_unprefixed_is_public({"api-key": NOT_A_VK}))
+
+
+@check("unknown-key-submit-500", "unknown-key-submit-400")
+def _unknown_key_status(gw: RunningGateway) -> None:
+    statuses = {t: gw.submit(t, {"x-bf-vk": UNKNOWN_VK}).status_code for t in ("embedding", "rerank")}
+    assert statuses == {"embedding": 400, "rerank": 500}, statuses
+
+
+@check("unknown-key-message-generic", "responses-key-error-unprefixed")
+def _unknown_key_message(gw: RunningGateway) -> None:
+    assert message(gw.submit("embedding", {"x-bf-vk": UNKNOWN_VK})) == "virtual key not found"
+    responses = message(gw.submit("responses", {"x-bf-vk": UNKNOWN_VK}))
+    assert responses == "Failed to create async job: virtual key not found", responses
+
+
+@check("own-key-refused")
+def _own_key(gw: RunningGateway) -> None:
+    readable(gw.poll("chat_completion", gw.submit_ok(headers={"x-bf-vk": VK}), {"x-bf-vk": VK}))
+
+
+@check("key-scoped-by-header")
+def _scoped_by_key_not_header(gw: RunningGateway) -> None:
+    job_id = gw.submit_ok(headers={"x-api-key": VK})
+    readable(gw.poll("chat_completion", job_id, {"x-bf-vk": VK}))
+
+
+@check("public-job-needs-key", "public-job-unknown-key-refused")
+def _public_to_anyone(gw: RunningGateway) -> None:
+    job_id = gw.submit_ok()
+    readable(gw.poll("chat_completion", job_id))
+    readable(gw.poll("chat_completion", job_id, {"x-bf-vk": UNKNOWN_VK}))
+
+
 @check("enforce-gap")
 def _enforced_alike(gw: RunningGateway) -> None:
     # Whether or not the gateway enforces virtual keys, every route must treat anonymous jobs alike.

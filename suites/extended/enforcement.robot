@@ -15,48 +15,48 @@ Test Tags        extended    auth    requires-enforcement
 
 *** Test Cases ***    ENDPOINT
 Anonymous Text Completions Job Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    text-completions
+    [Tags]    text-completions    behaviour:VK-30
                       text-completions
 Anonymous Chat Completions Job Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    chat-completions
+    [Tags]    chat-completions    behaviour:VK-30
                       chat-completions
 Anonymous Responses Job Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    responses
+    [Tags]    responses    behaviour:VK-30
                       responses
 Anonymous Embeddings Job Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    embeddings
+    [Tags]    embeddings    behaviour:VK-30
                       embeddings
 Anonymous Speech Job Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    speech
+    [Tags]    speech    behaviour:VK-30
                       speech
 Anonymous Transcriptions Job Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    transcriptions
+    [Tags]    transcriptions    behaviour:VK-30
                       transcriptions
 Anonymous Image Generations Job Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    image-generations
+    [Tags]    image-generations    behaviour:VK-30
                       image-generations
 Anonymous Image Edits Job Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    image-edits
+    [Tags]    image-edits    behaviour:VK-30
                       image-edits
 Anonymous Image Variations Job Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    image-variations
+    [Tags]    image-variations    behaviour:VK-30
                       image-variations
 Anonymous Rerank Job Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    rerank
+    [Tags]    rerank    behaviour:VK-30
                       rerank
 Anonymous OCR Job Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    ocr
+    [Tags]    ocr    behaviour:VK-30
                       ocr
 Anonymous Job Created On The Integration Route Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    responses
+    [Tags]    responses    behaviour:VK-30
     [Template]    An Anonymous Integration Job Should Be Refused For Lack Of A Key
                       responses
 Anonymous Job Created On The Anthropic Route Is Refused By A Gateway That Enforces Virtual Keys
-    [Tags]    responses
+    [Tags]    responses    behaviour:VK-30
     [Template]    An Anonymous Integration Job Should Be Refused For Lack Of A Key
                       anthropic
 Job With A Valid Virtual Key Completes On A Gateway That Enforces Virtual Keys
-    [Tags]    chat-completions    requires-vk
+    [Tags]    chat-completions    requires-vk    behaviour:VK-32
     [Template]    NONE
     ${job}=    Run Job To The End    chat-completions    primary
     Job Should Have Completed    ${job}

@@ -6,7 +6,7 @@ Resource         resources/jobs.resource
 
 Test Template    Submitting With An Unknown Key Should Be Refused
 
-Test Tags        extended    auth    requires-vk
+Test Tags        extended    auth    requires-vk    behaviour:VK-19
 
 
 *** Test Cases ***    ENDPOINT

@@ -12,39 +12,39 @@ Test Tags        extended    auth    chat-completions
 
 *** Test Cases ***    KEY_FORMAT        SCOPE
 Job Submitted With A Bearer Key Is Hidden Anonymously And Visible As X-Bf-Vk
-    [Tags]    requires-vk
+    [Tags]    requires-vk    behaviour:VK-07    behaviour:VK-23
                       bearer            scoped to it
 Job Submitted With An X-Api-Key Key Is Hidden Anonymously And Visible As X-Bf-Vk
-    [Tags]    requires-vk
+    [Tags]    requires-vk    behaviour:VK-08    behaviour:VK-23
                       x-api-key         scoped to it
 Job Submitted With An X-Goog-Api-Key Key Is Hidden Anonymously And Visible As X-Bf-Vk
-    [Tags]    requires-vk
+    [Tags]    requires-vk    behaviour:VK-09    behaviour:VK-23
                       x-goog-api-key    scoped to it
 Job Submitted With An Api-Key Key Is Hidden Anonymously And Visible As X-Bf-Vk
-    [Tags]    requires-vk
+    [Tags]    requires-vk    behaviour:VK-10    behaviour:VK-23
                       api-key           scoped to it
 Job Submitted With A Bearer Key Is Hidden From The Other Key As Bearer
-    [Tags]    requires-vk    requires-alt-vk
+    [Tags]    requires-vk    requires-alt-vk    behaviour:VK-07    behaviour:VK-25
                       bearer            hidden from the other key
 Job Submitted With An X-Api-Key Key Is Hidden From The Other Key As X-Api-Key
-    [Tags]    requires-vk    requires-alt-vk
+    [Tags]    requires-vk    requires-alt-vk    behaviour:VK-08    behaviour:VK-25
                       x-api-key         hidden from the other key
 Job Submitted With An X-Goog-Api-Key Key Is Hidden From The Other Key As X-Goog-Api-Key
-    [Tags]    requires-vk    requires-alt-vk
+    [Tags]    requires-vk    requires-alt-vk    behaviour:VK-09    behaviour:VK-25
                       x-goog-api-key    hidden from the other key
 Job Submitted With An Api-Key Key Is Hidden From The Other Key As Api-Key
-    [Tags]    requires-vk    requires-alt-vk
+    [Tags]    requires-vk    requires-alt-vk    behaviour:VK-10    behaviour:VK-25
                       api-key           hidden from the other key
 Bearer Key With Its Prefix In The Other Letter Case Is Still Read As A Virtual Key
-    [Tags]    requires-vk
+    [Tags]    requires-vk    behaviour:VK-11
     [Template]    NONE
     A Bearer Key With Its Prefix In The Other Case Should Be Read As A Virtual Key
 Key-Scoped Job Polled With An Unknown Key Returns 404
-    [Tags]    requires-vk
+    [Tags]    requires-vk    behaviour:VK-26
     [Template]    NONE
     A Scoped Job Polled With An Unknown Key Should Return 404
 Public Job Polled With An Unknown Key Is Served
-    [Tags]    anonymous
+    [Tags]    anonymous    behaviour:VK-29
     [Template]    NONE
     A Public Job Polled With An Unknown Key Should Be Served
 
