@@ -105,7 +105,8 @@ def fault_behaviours(path: Path = EXPECTATIONS) -> dict[str, tuple[str, ...]]:
 
 
 def behaviour_ids(tags: frozenset[str] | set[str]) -> set[str]:
-    return {tag[len(TAG_PREFIX) :] for tag in tags if tag.startswith(TAG_PREFIX)}
+    """The behaviour IDs among tags (Robot tags ignore case: `behaviour:ttl-04` is TTL-04)."""
+    return {tag[len(TAG_PREFIX) :].upper() for tag in tags if tag.lower().startswith(TAG_PREFIX)}
 
 
 def coverage(
@@ -127,7 +128,7 @@ def coverage(
             if bid not in rows:
                 continue
             rows[bid].claimed_by.append(fault)
-            if any(rows[bid].behaviour.tag in r.tags for r in catchers):
+            if any(bid in behaviour_ids(r.tags) for r in catchers):
                 rows[bid].faults.append(fault)
     return [rows[b.id] for b in catalogue]
 

@@ -221,7 +221,7 @@ def proven_behaviours(verdicts: list[Verdict], claims: dict[str, tuple[str, ...]
         if v.fault == CLEAN or not v.detected:
             continue
         for bid in claims.get(v.fault, ()):
-            if any(f"behaviour:{bid}" in t.tags for t in v.expected):
+            if any(f"behaviour:{bid}".lower() in {tag.lower() for tag in t.tags} for t in v.expected):
                 proven.setdefault(bid, []).append(v.fault)
     return proven
 
