@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
+import behaviours  # noqa: E402
 import fault_matrix  # noqa: E402
 
 
@@ -67,6 +68,11 @@ def test_the_whole_matrix_detects_every_fault_and_no_false_failure(tmp_path: Pat
     assert [t.name for t in clean.run.failed] == [], "false failures on the clean gateway"
     problems = [f"{v.fault}: {v.run.error or _missed(v)}" for v in verdicts[1:] if not v.detected]
     assert problems == [], "undetected faults:\n" + "\n".join(problems)
+    # Every confirmed behaviour of the catalogue is proven: a detected fault breaks it and failed a
+    # test tagged with it (the fast test_behaviours.py checks the same statically).
+    proven = fault_matrix.proven_behaviours(verdicts, fault_matrix.fault_claims())
+    confirmed = [b.id for b in behaviours.load_catalogue() if b.confirmed]
+    assert [bid for bid in confirmed if bid not in proven] == [], "confirmed behaviours no detected fault proves"
 
 
 def _missed(verdict: fault_matrix.Verdict) -> str:
