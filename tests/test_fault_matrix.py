@@ -72,7 +72,8 @@ def test_the_whole_matrix_detects_every_fault_and_no_false_failure(tmp_path: Pat
     # test tagged with it (the fast test_behaviours.py checks the same statically).
     proven = fault_matrix.proven_behaviours(verdicts, fault_matrix.fault_claims())
     confirmed = [b.id for b in behaviours.load_catalogue() if b.confirmed]
-    assert [bid for bid in confirmed if bid not in proven] == [], "confirmed behaviours no detected fault proves"
+    unproven = [bid for bid in confirmed if bid not in proven]
+    assert unproven == [], "confirmed behaviours that no detected fault proves"
 
 
 def _missed(verdict: fault_matrix.Verdict) -> str:
