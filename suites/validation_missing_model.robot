@@ -7,7 +7,7 @@ Resource         resources/validation.resource
 
 Test Template    Submitting Without A Model Should Be Rejected
 
-Test Tags        validation
+Test Tags        validation    # robocop: off=could-be-test-tags
 
 
 *** Test Cases ***    ENDPOINT            MODE

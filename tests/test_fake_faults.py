@@ -370,7 +370,8 @@ def _stream_order(gw: RunningGateway) -> None:
 def _submit_after_validation(gw: RunningGateway) -> None:
     unknown = {"x-bf-vk": UNKNOWN_VK}
     _rejected(gw.submit(headers=unknown, drop=("messages",)), "messages is required for chat completion")
-    _rejected(gw.submit(headers=unknown, extra={"stream": True}), "stream is not supported for async chat completions")
+    streaming = gw.submit(headers=unknown, extra={"stream": True})
+    _rejected(streaming, "stream is not supported for async chat completions")
     _rejected(
         gw.submit(headers={"x-bf-async-webhook": "no-such-endpoint"}, drop=("messages",)),
         "messages is required for chat completion",
@@ -386,7 +387,8 @@ def _refused_creates_nothing(gw: RunningGateway) -> None:
 
 @check("malformed-json-message-raw")
 def _malformed_message(gw: RunningGateway) -> None:
-    response = gw.post(path_of("embedding"), data=b"{invalid json", headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    response = gw.post(path_of("embedding"), data=b"{invalid json", headers=headers)
     _rejected(response, "Invalid request payload")
 
 

@@ -7,7 +7,7 @@ Resource         resources/jobs.resource
 
 Test Template    Submitting With Stream Should Be Accepted
 
-Test Tags        extended    validation
+Test Tags        extended    validation    # robocop: off=could-be-test-tags
 
 
 *** Test Cases ***    ENDPOINT

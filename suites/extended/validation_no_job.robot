@@ -1,15 +1,15 @@
 *** Settings ***
-Documentation    Validation runs before any job is created: a refused submit names no job, and no job of it
-...              ever runs (the webhook endpoint it names is never notified). Needs the webhook API (newest
-...              builds); without it the test skips with the reason.
+Documentation     Validation runs before any job is created: a refused submit names no job, and no job of it
+...               ever runs (the webhook endpoint it names is never notified). Needs the webhook API (newest
+...               builds); without it the test skips with the reason.
 
-Resource         resources/run.resource
-Resource         resources/webhooks.resource
+Resource          resources/run.resource
+Resource          resources/webhooks.resource
 
-Suite Setup      Prepare The Webhook Suite
-Suite Teardown   Finish The Webhook Suite
+Suite Setup       Prepare The Webhook Suite
+Suite Teardown    Finish The Webhook Suite
 
-Test Tags        extended    validation
+Test Tags         extended    validation
 
 
 *** Test Cases ***

@@ -6,7 +6,7 @@ Documentation    Validation and the stream check run before SubmitJob: a bad bod
 Resource         resources/run.resource
 Resource         resources/validation_messages.resource
 
-Test Tags        extended    validation
+Test Tags        extended    validation    # robocop: off=could-be-test-tags
 
 
 *** Variables ***
