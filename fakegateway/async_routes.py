@@ -58,7 +58,11 @@ def _stream_problem(gateway: Gateway, endpoint: Endpoint, submission: Submission
         and contract.stream_requested(endpoint, submission.fields)
     ):
         return f"stream is not supported for async {_UNCHECKED_STREAM_NOUNS[endpoint.request_type]}"
-    return contract.stream_problem(endpoint, submission.fields)
+    problem = contract.stream_problem(endpoint, submission.fields)
+    if problem and endpoint.request_type == "image_generation" and gateway.faults.on("stream-message-wrong"):
+        # The regression: the integration routes' wording copied into one async handler.
+        return contract.INTEGRATION_STREAM
+    return problem
 
 
 def validation_problem(gateway: Gateway, endpoint: Endpoint, submission: Submission) -> str | None:
@@ -74,36 +78,40 @@ def validation_problem(gateway: Gateway, endpoint: Endpoint, submission: Submiss
             endpoint, fields, late_resolution=gateway.config.late_model_resolution
         )
     ):
+        if problem == contract.MODEL_FORMAT and faults.on("model-format-message-wrong"):
+            return contract.MODEL_REQUIRED
         return problem
     file_fields = [part.field for part in submission.files]
     if not faults.on("missing-file-accepted") and (problem := contract.file_problem(endpoint, file_fields)):
         return problem
     if not faults.on("missing-field-accepted") and (problem := contract.field_problem(endpoint, fields)):
+        if endpoint.request_type == "embedding" and faults.on("field-message-wrong"):
+            # The regression: the responses handler's message copied into the embeddings one.
+            return "input is required for responses"
         return problem
     return _stream_problem(gateway, endpoint, submission)
 
 
-async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
-    gateway = request.app[GATEWAY]
+def _body_error_message(gateway: Gateway, endpoint: Endpoint, exc: BodyError) -> str:
+    """The 400 message of a body that cannot be read (contract §5), or a fault's wrong one."""
     faults = gateway.faults
-    if faults.on("submit-500"):
-        return error_response(500, "failed to create async job: database is locked", faults)
-    body = await request.read()
-    try:
-        submission = read_submission(endpoint, request.headers.get("content-type", ""), body)
-    except BodyError as exc:
-        if not (endpoint.body is BodyKind.JSON and faults.on("malformed-json-accepted")):
-            return error_response(400, exc.message, faults)
-        # The regression: the job is created anyway, and fails for want of a model.
-        submission = Submission({})
-    else:
-        if problem := validation_problem(gateway, endpoint, submission):
-            return error_response(400, problem, faults)
+    if faults.on("malformed-json-message-raw") and endpoint.body is BodyKind.JSON and exc.__cause__:
+        # The regression: the decoder's own text, neither Bifrost's generic nor its older wording.
+        return str(exc.__cause__)
+    if (
+        faults.on("multipart-parse-error-hidden")
+        and endpoint.request_type == "transcription"
+        and exc.message.startswith(contract.MULTIPART_PREFIX)
+    ):
+        return contract.FILE_REQUIRED
+    return exc.message
 
-    model = submission.model
-    if not model and faults.on("missing-model-accepted"):
-        model = endpoint.default_model
 
+def _submit_job_refusal(
+    request: web.Request, gateway: Gateway, endpoint: Endpoint
+) -> tuple[web.StreamResponse | None, str | None, str | None]:
+    """SubmitJob's lookups: (a refusal, the key id, the webhook endpoint id)."""
+    faults = gateway.faults
     found = key_source(request.headers, faults)
     key_id = None
     if found is not None:
@@ -112,19 +120,54 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
         if key_id is None and faults.on("unknown-key-accepted"):
             key_id = id_of_key(key)
         if key_id is None:
-            return _unknown_key_refusal(gateway, endpoint)
+            return _unknown_key_refusal(gateway, endpoint), None, None
         key_id = scope_of(gateway, key_id, header)
-
-    ttl = result_ttl(request.headers.get(TTL_HEADER), gateway.config.default_ttl, faults)
-    if ttl is None:
-        return error_response(400, f"invalid {TTL_HEADER} header", faults)
-
     webhook_endpoint_id = None
     if webhook_name := request.headers.get(WEBHOOK_HEADER, "").strip():
         webhook_endpoint_id, problem = resolve_submit_webhook(gateway, webhook_name)
         if problem:
             message = endpoint.submit_error_prefix + problem
-            return error_response(endpoint.submit_error_status, message, faults)
+            return error_response(endpoint.submit_error_status, message, faults), None, None
+    return None, key_id, webhook_endpoint_id
+
+
+async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
+    gateway = request.app[GATEWAY]
+    faults = gateway.faults
+    if faults.on("submit-500"):
+        return error_response(500, "failed to create async job: database is locked", faults)
+    if faults.on("submit-before-validation"):
+        # The regression: SubmitJob's lookups (virtual key, webhook) run before the body is checked.
+        refusal, _, _ = _submit_job_refusal(request, gateway, endpoint)
+        if refusal is not None:
+            return refusal
+    body = await request.read()
+    refused = None
+    try:
+        submission = read_submission(endpoint, request.headers.get("content-type", ""), body)
+    except BodyError as exc:
+        if not (endpoint.body is BodyKind.JSON and faults.on("malformed-json-accepted")):
+            return error_response(400, _body_error_message(gateway, endpoint, exc), faults)
+        # The regression: the job is created anyway, and fails for want of a model.
+        submission = Submission({})
+    else:
+        if problem := validation_problem(gateway, endpoint, submission):
+            if not faults.on("refused-submit-creates-job"):
+                return error_response(400, problem, faults)
+            # The regression: the refusal is answered, but only after the job was created.
+            refused = problem
+
+    model = submission.model
+    if not model and faults.on("missing-model-accepted"):
+        model = endpoint.default_model
+
+    refusal, key_id, webhook_endpoint_id = _submit_job_refusal(request, gateway, endpoint)
+    if refusal is not None:
+        return refusal
+
+    ttl = result_ttl(request.headers.get(TTL_HEADER), gateway.config.default_ttl, faults)
+    if ttl is None:
+        return error_response(400, f"invalid {TTL_HEADER} header", faults)
 
     row = gateway.executor.submit(
         request_type=endpoint.request_type,
@@ -136,6 +179,8 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
         request_id=request_id_of(request, gateway),
         webhook_endpoint_id=webhook_endpoint_id,
     )
+    if refused is not None:
+        return error_response(400, refused, faults)
     if faults.on("submit-waits-for-provider"):
         # The regression: the job runs in the handler, as a synchronous gateway's call would.
         await gateway.executor.settled(row.id)

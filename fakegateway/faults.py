@@ -90,6 +90,13 @@ FAULTS: dict[str, str] = {
     "error-envelope-missing": "4xx error bodies are plain text instead of the error envelope",
     "stream-before-validation": "the stream check runs before validation",
     "stream-rejected-everywhere": "stream:true is also rejected on embeddings, image variations, rerank, OCR",
+    "submit-before-validation": "the virtual-key and webhook lookups run before the body checks",
+    "refused-submit-creates-job": "a submit refused by validation (400) still creates the job, which runs",
+    "malformed-json-message-raw": "malformed JSON is refused with the JSON decoder's own error text",
+    "model-format-message-wrong": 'a JSON model without provider/ is refused with "model is required"',
+    "multipart-parse-error-hidden": 'a non-multipart transcription body is refused with "file is required"',
+    "field-message-wrong": "embeddings without input are refused with the responses endpoint's message",
+    "stream-message-wrong": "image generations with stream true get the integration routes' message",
     # integration routes
     "integration-create-202": "integration create with x-bf-async answers 202 instead of 200",
     "integration-unknown-200": "integration retrieve of an unknown id answers 200 with a stub",

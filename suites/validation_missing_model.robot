@@ -7,51 +7,51 @@ Resource         resources/validation.resource
 
 Test Template    Submitting Without A Model Should Be Rejected
 
-Test Tags        validation
+Test Tags        validation    # robocop: off=could-be-test-tags
 
 
 *** Test Cases ***    ENDPOINT            MODE
 Chat Completions Submit Without Model Is Rejected (global)
-    [Tags]    chat-completions    global
+    [Tags]    chat-completions    global    behaviour:VAL-05    behaviour:VAL-06
                       chat-completions    global
 Text Completions Submit Without Model Is Rejected (global)
-    [Tags]    text-completions    global
+    [Tags]    text-completions    global    behaviour:VAL-05    behaviour:VAL-06
                       text-completions    global
 Embeddings Submit Without Model Is Rejected (global)
-    [Tags]    embeddings    global
+    [Tags]    embeddings    global    behaviour:VAL-05    behaviour:VAL-06
                       embeddings          global
 Responses Submit Without Model Is Rejected (global)
-    [Tags]    responses    global
+    [Tags]    responses    global    behaviour:VAL-05    behaviour:VAL-06
                       responses           global
 Speech Submit Without Model Is Rejected (global)
-    [Tags]    speech    global
+    [Tags]    speech    global    behaviour:VAL-05    behaviour:VAL-06
                       speech              global
 Rerank Submit Without Model Is Rejected (global)
-    [Tags]    rerank    global
+    [Tags]    rerank    global    behaviour:VAL-05    behaviour:VAL-06
                       rerank              global
 OCR Submit Without Model Is Rejected (global)
-    [Tags]    ocr    global
+    [Tags]    ocr    global    behaviour:VAL-05    behaviour:VAL-06
                       ocr                 global
 Chat Completions Submit Without Model Is Rejected (with VK)
-    [Tags]    chat-completions    with-vk    requires-vk
+    [Tags]    chat-completions    with-vk    requires-vk    behaviour:VAL-05    behaviour:VAL-06
                       chat-completions    with-vk
 Text Completions Submit Without Model Is Rejected (with VK)
-    [Tags]    text-completions    with-vk    requires-vk
+    [Tags]    text-completions    with-vk    requires-vk    behaviour:VAL-05    behaviour:VAL-06
                       text-completions    with-vk
 Embeddings Submit Without Model Is Rejected (with VK)
-    [Tags]    embeddings    with-vk    requires-vk
+    [Tags]    embeddings    with-vk    requires-vk    behaviour:VAL-05    behaviour:VAL-06
                       embeddings          with-vk
 Responses Submit Without Model Is Rejected (with VK)
-    [Tags]    responses    with-vk    requires-vk
+    [Tags]    responses    with-vk    requires-vk    behaviour:VAL-05    behaviour:VAL-06
                       responses           with-vk
 Speech Submit Without Model Is Rejected (with VK)
-    [Tags]    speech    with-vk    requires-vk
+    [Tags]    speech    with-vk    requires-vk    behaviour:VAL-05    behaviour:VAL-06
                       speech              with-vk
 Rerank Submit Without Model Is Rejected (with VK)
-    [Tags]    rerank    with-vk    requires-vk
+    [Tags]    rerank    with-vk    requires-vk    behaviour:VAL-05    behaviour:VAL-06
                       rerank              with-vk
 OCR Submit Without Model Is Rejected (with VK)
-    [Tags]    ocr    with-vk    requires-vk
+    [Tags]    ocr    with-vk    requires-vk    behaviour:VAL-05    behaviour:VAL-06
                       ocr                 with-vk
 
 

@@ -449,6 +449,57 @@ def _stream_order(gw: RunningGateway) -> None:
     )
 
 
+@check("submit-before-validation")
+def _submit_after_validation(gw: RunningGateway) -> None:
+    unknown = {"x-bf-vk": UNKNOWN_VK}
+    _rejected(gw.submit(headers=unknown, drop=("messages",)), "messages is required for chat completion")
+    streaming = gw.submit(headers=unknown, extra={"stream": True})
+    _rejected(streaming, "stream is not supported for async chat completions")
+    _rejected(
+        gw.submit(headers={"x-bf-async-webhook": "no-such-endpoint"}, drop=("messages",)),
+        "messages is required for chat completion",
+    )
+
+
+@check("refused-submit-creates-job")
+def _refused_creates_nothing(gw: RunningGateway) -> None:
+    before = gw.state.store.count()
+    _rejected(gw.submit(drop=("messages",)), "messages is required for chat completion")
+    assert gw.state.store.count() == before
+
+
+@check("malformed-json-message-raw")
+def _malformed_message(gw: RunningGateway) -> None:
+    headers = {"Content-Type": "application/json"}
+    response = gw.post(path_of("embedding"), data=b"{invalid json", headers=headers)
+    _rejected(response, "Invalid request payload")
+
+
+@check("model-format-message-wrong")
+def _model_format_message(gw: RunningGateway) -> None:
+    _rejected(gw.submit(model="gpt-4o-mini"), "model should be in provider/model format")
+
+
+@check("multipart-parse-error-hidden")
+def _multipart_parse_error(gw: RunningGateway) -> None:
+    response = gw.post(path_of("transcription"), json={"model": "openai/whisper-1"})
+    assert response.status_code == 400, response.status_code
+    assert response.json()["error"]["message"].startswith("failed to parse multipart form: ")
+
+
+@check("field-message-wrong")
+def _field_message(gw: RunningGateway) -> None:
+    _rejected(gw.submit("embedding", drop=("input",)), "input is required for embeddings")
+
+
+@check("stream-message-wrong")
+def _stream_message(gw: RunningGateway) -> None:
+    _rejected(
+        gw.submit("image_generation", extra={"stream": True}),
+        "stream is not supported for async image generations",
+    )
+
+
 # integration routes
 def _create(gw: RunningGateway, headers: dict[str, str] | None = None, **body: Any) -> requests.Response:
     payload = {"model": "openai/gpt-4o-mini", "input": "hi", **body}

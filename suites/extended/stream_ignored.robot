@@ -7,21 +7,21 @@ Resource         resources/jobs.resource
 
 Test Template    Submitting With Stream Should Be Accepted
 
-Test Tags        extended    validation
+Test Tags        extended    validation    # robocop: off=could-be-test-tags
 
 
 *** Test Cases ***    ENDPOINT
 Embeddings Submit With Stream True Is Accepted
-    [Tags]    embeddings
+    [Tags]    embeddings    behaviour:VAL-29
                       embeddings
 Image Variations Submit With Stream True Is Accepted
-    [Tags]    image-variations
+    [Tags]    image-variations    behaviour:VAL-29
                       image-variations
 Rerank Submit With Stream True Is Accepted
-    [Tags]    rerank
+    [Tags]    rerank    behaviour:VAL-29
                       rerank
 OCR Submit With Stream True Is Accepted
-    [Tags]    ocr
+    [Tags]    ocr    behaviour:VAL-29
                       ocr
 
 

@@ -12,73 +12,73 @@ Test Tags        extended    validation
 
 *** Test Cases ***    ENDPOINT             VARIANT                    FIELD
 Text Completions Submit Without Prompt Returns 400 Naming The Prompt
-    [Tags]    text-completions
+    [Tags]    text-completions    behaviour:VAL-09
                       text-completions     missing-prompt             prompt
 Chat Completions Submit Without Messages Returns 400 Naming The Messages
-    [Tags]    chat-completions
+    [Tags]    chat-completions    behaviour:VAL-10
                       chat-completions     missing-messages           messages
 Responses Submit Without Input Returns 400 Naming The Input
-    [Tags]    responses
+    [Tags]    responses    behaviour:VAL-11
                       responses            missing-input              input
 Embeddings Submit Without Input Returns 400 Naming The Input
-    [Tags]    embeddings
+    [Tags]    embeddings    behaviour:VAL-12
                       embeddings           missing-input              input
 Speech Submit Without Input Returns 400 Naming The Input
-    [Tags]    speech
+    [Tags]    speech    behaviour:VAL-13
                       speech               missing-input              input
 Speech Submit Without Voice Returns 400 Naming The Voice
-    [Tags]    speech
+    [Tags]    speech    behaviour:VAL-14
                       speech               missing-voice              voice
 Image Generations Submit Without Prompt Returns 400 Naming The Prompt
-    [Tags]    image-generations
+    [Tags]    image-generations    behaviour:VAL-17
                       image-generations    missing-prompt             prompt
 Rerank Submit Without Query Returns 400 Naming The Query
-    [Tags]    rerank
+    [Tags]    rerank    behaviour:VAL-20
                       rerank               missing-query              query
 Rerank Submit Without Documents Returns 400 Naming The Documents
-    [Tags]    rerank
+    [Tags]    rerank    behaviour:VAL-20
                       rerank               missing-documents          documents
 OCR Submit Without Document Type Returns 400 Naming The Document Type
-    [Tags]    ocr
+    [Tags]    ocr    behaviour:VAL-21
                       ocr                  missing-document-type      document type
 Transcriptions Submit Without File Returns 400 Naming The File
-    [Tags]    transcriptions
+    [Tags]    transcriptions    behaviour:VAL-16
                       transcriptions       missing-file               file
 Image Edits Submit Without Image Returns 400 Naming The Image
-    [Tags]    image-edits
+    [Tags]    image-edits    behaviour:VAL-18
                       image-edits          missing-image              image
 Image Variations Submit Without Image Returns 400 Naming The Image
-    [Tags]    image-variations
+    [Tags]    image-variations    behaviour:VAL-18
                       image-variations     missing-image              image
 Transcriptions Submit Without Model Returns 400 Naming The Model
-    [Tags]    transcriptions
+    [Tags]    transcriptions    behaviour:VAL-08
                       transcriptions       missing-model              model
 Image Edits Submit Without Model Returns 400 Naming The Model
-    [Tags]    image-edits
+    [Tags]    image-edits    behaviour:VAL-08
                       image-edits          missing-model              model
 Image Variations Submit Without Model Returns 400 Naming The Model
-    [Tags]    image-variations
+    [Tags]    image-variations    behaviour:VAL-08
                       image-variations     missing-model              model
 Text Completions Submit Without Prompt And With Stream Gets The Validation Message
-    [Tags]    text-completions
+    [Tags]    text-completions    behaviour:VAL-01
                       text-completions     missing-prompt+stream      prompt
 Chat Completions Submit Without Messages And With Stream Gets The Validation Message
-    [Tags]    chat-completions
+    [Tags]    chat-completions    behaviour:VAL-01
                       chat-completions     missing-messages+stream    messages
 Responses Submit Without Input And With Stream Gets The Validation Message
-    [Tags]    responses
+    [Tags]    responses    behaviour:VAL-01
                       responses            missing-input+stream       input
 Speech Submit Without Voice And With SSE Stream Format Gets The Validation Message
-    [Tags]    speech
+    [Tags]    speech    behaviour:VAL-01
                       speech               missing-voice+stream       voice
 Transcriptions Submit Without File And With Stream Gets The Validation Message
-    [Tags]    transcriptions
+    [Tags]    transcriptions    behaviour:VAL-01
                       transcriptions       missing-file+stream        file
 Image Generations Submit Without Prompt And With Stream Gets The Validation Message
-    [Tags]    image-generations
+    [Tags]    image-generations    behaviour:VAL-01
                       image-generations    missing-prompt+stream      prompt
 Image Edits Submit Without Image And With Stream Gets The Validation Message
-    [Tags]    image-edits
+    [Tags]    image-edits    behaviour:VAL-01
                       image-edits          missing-image+stream       image
 Every 4xx On The Async Routes Carries The Error Envelope
     [Tags]    chat-completions    text-completions    transcriptions
