@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from uuid import UUID, uuid4
 
 from aiohttp import web
@@ -21,7 +22,7 @@ from fakegateway.envelope import (
 from fakegateway.gateway import GATEWAY, Gateway
 from fakegateway.keys import key_id as id_of_key
 from fakegateway.keys import virtual_key
-from fakegateway.store import PROCESSING, JobRow, now
+from fakegateway.store import FAILED, PROCESSING, JobRow, now, rfc3339
 from fakegateway.ttl import TTL_HEADER, result_ttl
 from fakegateway.webhook_routes import WEBHOOK_HEADER, resolve_submit_webhook
 
@@ -111,8 +112,7 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
         if key_id is None and faults.on("unknown-key-accepted"):
             key_id = id_of_key(key)
         if key_id is None:
-            message = endpoint.submit_error_prefix + contract.VK_NOT_FOUND
-            return error_response(endpoint.submit_error_status, message, faults)
+            return submit_error(gateway, endpoint, contract.VK_NOT_FOUND)
 
     ttl = result_ttl(request.headers.get(TTL_HEADER), gateway.config.default_ttl, faults)
     if ttl is None:
@@ -122,8 +122,7 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
     if webhook_name := request.headers.get(WEBHOOK_HEADER, "").strip():
         webhook_endpoint_id, problem = resolve_submit_webhook(gateway, webhook_name)
         if problem:
-            message = endpoint.submit_error_prefix + problem
-            return error_response(endpoint.submit_error_status, message, faults)
+            return submit_error(gateway, endpoint, problem)
 
     row = gateway.executor.submit(
         request_type=endpoint.request_type,
@@ -139,6 +138,16 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
         # The regression: the job runs in the handler, as a synchronous gateway's call would.
         await gateway.executor.settled(row.id)
     return json_response(200 if faults.on("submit-200") else 202, submit_envelope(row, faults))
+
+
+def submit_error(gateway: Gateway, endpoint: Endpoint, problem: str) -> web.Response:
+    """A SubmitJob error: 400 or 500 by endpoint; responses prefixes its message (contract §3)."""
+    faults = gateway.faults
+    status = endpoint.submit_error_status
+    if faults.on("submit-error-status-swapped"):
+        status = 500 if status == 400 else 400
+    prefix = "" if faults.on("submit-error-unprefixed") else endpoint.submit_error_prefix
+    return error_response(status, prefix + problem, faults)
 
 
 def access_problem(
@@ -218,6 +227,8 @@ def send_job(gateway: Gateway, row: JobRow) -> web.StreamResponse:
     if faults.on("id-mismatch"):
         body["id"] = str(uuid4())
     status = 200 if terminal else 202
+    if terminal and row.status == FAILED and faults.on("failed-poll-error-status"):
+        status = row.status_code or 500
     if terminal and faults.on("terminal-poll-202"):
         status = 202
     if not terminal and faults.on("pending-poll-200"):
@@ -227,3 +238,43 @@ def send_job(gateway: Gateway, row: JobRow) -> web.StreamResponse:
         text = text[: len(text) // 2]
     content_type = "text/plain" if faults.on("content-type-text") else "application/json"
     return web.Response(status=status, text=text, content_type=content_type)
+
+
+# ---------------------------------------------------------------------- routes Bifrost does not have
+# Only faults answer on these; without one, the fallback answers as Bifrost's router does.
+_GENERIC_JOB = re.compile(r"^/v1/async/jobs/([^/]+)$")
+_CANCEL = re.compile(r"^(/v1/async/.+)/([^/]+)/cancel$")
+_EXTRA_SUBMIT_PATHS = frozenset(
+    f"/v1/async/{name}" for name in ("batches", "files", "containers", "videos", "count_tokens")
+)
+
+
+async def unregistered_route(request: web.Request) -> web.StreamResponse | None:
+    """A fault's answer on a path without a route, or None for the router's own answer."""
+    gateway = request.app[GATEWAY]
+    faults, path, method = gateway.faults, request.path, request.method
+    if method == "GET" and faults.on("generic-jobs-api"):
+        if path == "/v1/async/jobs":
+            rows = gateway.store.latest(limit=50)
+            return json_response(200, {"jobs": [job_envelope(row, faults) for row in rows]})
+        if match := _GENERIC_JOB.match(path):
+            row = gateway.store.find(match.group(1), at=now())
+            if row is not None and access_problem(gateway, row, request) is None:
+                return send_job(gateway, row)
+    match = _CANCEL.match(path) if method == "POST" and faults.on("cancel-route") else None
+    if match and match.group(1) in contract.BY_PATH:
+        return await cancel(request, match.group(2))
+    if method == "POST" and faults.on("extra-async-routes") and path in _EXTRA_SUBMIT_PATHS:
+        envelope = {"id": str(uuid4()), "status": "pending", "created_at": rfc3339(now())}
+        return json_response(202, envelope)
+    return None
+
+
+async def cancel(request: web.Request, job_id: str) -> web.StreamResponse:
+    """The `cancel-route` fault: the job is deleted, as a cancel API would."""
+    gateway = request.app[GATEWAY]
+    row = gateway.store.find(job_id, at=now())
+    if row is None or access_problem(gateway, row, request) is not None:
+        return error_response(404, contract.JOB_NOT_FOUND, gateway.faults)
+    gateway.store.delete(job_id)
+    return json_response(200, {"id": job_id, "status": "cancelled"})

@@ -22,10 +22,10 @@ VK-Scoped Job Polled With The Same Key Succeeds
     [Tags]    requires-vk
                       primary      primary      x-bf-vk           visible
 VK-Scoped Job Polled With A Different Key Returns 404
-    [Tags]    requires-vk    requires-alt-vk
+    [Tags]    requires-vk    requires-alt-vk    behaviour:STAT-09
                       primary      alternate    x-bf-vk           hidden
 VK-Scoped Job Polled Without A Key Returns 404
-    [Tags]    requires-vk
+    [Tags]    requires-vk    behaviour:STAT-09
                       primary      none         x-bf-vk           hidden
 Public Job Polled Anonymously Succeeds
     [Tags]    anonymous
