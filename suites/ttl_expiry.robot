@@ -6,15 +6,15 @@ Resource         resources/ttl.resource
 
 Test Template    A Job Should Expire After Its TTL
 
-Test Tags        ttl    chat-completions    slow
+Test Tags        ttl    chat-completions    slow    behaviour:STAT-08
 
 Name             TTL Expiry
 
 
 *** Test Cases ***    MODE
 Job Expires After Its TTL And Then Returns 404 (global)
-    [Tags]    global    behaviour:STAT-08
+    [Tags]    global
                       global
 Job Expires After Its TTL And Then Returns 404 (with VK)
-    [Tags]    with-vk    requires-vk    behaviour:STAT-08
+    [Tags]    with-vk    requires-vk
                       with-vk

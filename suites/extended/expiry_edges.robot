@@ -7,15 +7,15 @@ Resource         resources/jobs.resource
 
 Test Template    A Job Should Be Served Inside Its TTL And Gone After It
 
-Test Tags        extended    ttl    chat-completions    slow
+Test Tags        extended    ttl    chat-completions    slow    behaviour:STAT-08
 
 
 *** Test Cases ***    KEY
 Public Job Is Served Inside Its TTL And Gone After It
-    [Tags]    global    behaviour:STAT-08
+    [Tags]    global
                       none
 Key-Scoped Job Is Served Inside Its TTL And Gone After It
-    [Tags]    requires-vk    behaviour:STAT-08
+    [Tags]    requires-vk
                       primary
 
 
