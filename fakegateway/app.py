@@ -22,7 +22,8 @@ async def health(request: web.Request) -> web.StreamResponse:
     gateway = request.app[GATEWAY]
     if gateway.faults.on("health-503") or not gateway.store.ping():
         return error_response(503, "log store not available", gateway.faults)
-    return json_response(200, {"status": "ok", "components": {"db_pings": "ok"}})
+    status = "healthy" if gateway.faults.on("health-not-ok") else "ok"
+    return json_response(200, {"status": status, "components": {"db_pings": "ok"}})
 
 
 async def ui_shell(request: web.Request) -> web.StreamResponse:
@@ -30,17 +31,39 @@ async def ui_shell(request: web.Request) -> web.StreamResponse:
     return html_shell()
 
 
-def method_not_allowed(allow: str, *, poll_path: bool = False) -> Handler:
+def method_not_allowed(
+    allow: str, *, poll_of: Endpoint | None = None, submit_of: Endpoint | None = None
+) -> Handler:
+    """fasthttp/router's default: 405 with an Allow header when the path has handlers for other methods."""
+
     async def handler(request: web.Request) -> web.StreamResponse:
-        if poll_path and request.method == "POST" and request.app[GATEWAY].faults.on("wrong-method-200"):
+        faults = request.app[GATEWAY].faults
+        if poll_of is not None and request.method == "POST" and faults.on("wrong-method-200"):
             return html_shell()
+        if poll_of is not None and request.method == "DELETE" and faults.on("cancel-route"):
+            return await async_routes.cancel(request, request.match_info["job_id"])
+        if (
+            submit_of is not None
+            and request.method in ("PUT", "PATCH", "DELETE")
+            and faults.on("submit-any-method")
+        ):
+            return await async_routes.submit(request, submit_of)
         return web.Response(status=405, text="Method Not Allowed", headers={"Allow": allow})
 
     return handler
 
 
+async def submit_path_get(request: web.Request) -> web.StreamResponse:
+    """GET on a submit path: the UI catch-all's shell, as for any GET without a route."""
+    if request.app[GATEWAY].faults.on("submit-get-405"):
+        return web.Response(status=405, text="Method Not Allowed", headers={"Allow": "POST"})
+    return html_shell()
+
+
 async def fallback(request: web.Request) -> web.StreamResponse:
     path = request.path
+    if (answer := await async_routes.unregistered_route(request)) is not None:
+        return answer
     if request.method in ("GET", "HEAD") and not (path == "/api" or path.startswith("/api/")):
         return html_shell()
     return error_response(404, f"Route not found: {path}", request.app[GATEWAY].faults)
@@ -97,11 +120,11 @@ def build_app(config: GatewayConfig) -> web.Application:
     router.add_route("*", "/health", method_not_allowed("GET"))
     for endpoint in ENDPOINTS:
         router.add_post(endpoint.path, _submit(endpoint))
-        router.add_get(endpoint.path, ui_shell)
-        router.add_route("*", endpoint.path, method_not_allowed("GET, POST"))
+        router.add_get(endpoint.path, submit_path_get)
+        router.add_route("*", endpoint.path, method_not_allowed("GET, POST", submit_of=endpoint))
         poll_path = endpoint.path + "/{job_id}"
         router.add_get(poll_path, _poll(endpoint))
-        router.add_route("*", poll_path, method_not_allowed("GET", poll_path=True))
+        router.add_route("*", poll_path, method_not_allowed("GET", poll_of=endpoint))
     for route in integration_routes.INTEGRATION_ROUTES:
         router.add_post(route.path, _integration(route))
         router.add_get(route.path, ui_shell)

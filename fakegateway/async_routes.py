@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from uuid import UUID, uuid4
 
 from aiohttp import web
@@ -21,7 +22,7 @@ from fakegateway.envelope import (
 from fakegateway.gateway import GATEWAY, Gateway
 from fakegateway.keys import key_id as id_of_key
 from fakegateway.keys import key_source, virtual_key
-from fakegateway.store import PROCESSING, JobRow, now
+from fakegateway.store import FAILED, PROCESSING, JobRow, now, rfc3339
 from fakegateway.ttl import TTL_HEADER, result_ttl
 from fakegateway.webhook_routes import WEBHOOK_HEADER, resolve_submit_webhook
 
@@ -126,8 +127,7 @@ def _submit_job_refusal(
     if webhook_name := request.headers.get(WEBHOOK_HEADER, "").strip():
         webhook_endpoint_id, problem = resolve_submit_webhook(gateway, webhook_name)
         if problem:
-            message = endpoint.submit_error_prefix + problem
-            return error_response(endpoint.submit_error_status, message, faults), None, None
+            return submit_error(gateway, endpoint, problem), None, None
     return None, key_id, webhook_endpoint_id
 
 
@@ -191,11 +191,13 @@ def _unknown_key_refusal(gateway: Gateway, endpoint: Endpoint) -> web.Response:
     """SubmitJob's "virtual key not found", with the endpoint's status and message prefix (§3, §7)."""
     faults = gateway.faults
     status = endpoint.submit_error_status
+    if faults.on("submit-error-status-swapped"):
+        status = 500 if status == 400 else 400
     if faults.on("unknown-key-submit-500"):
         status = 500
     if faults.on("unknown-key-submit-400"):
         status = 400
-    prefix = endpoint.submit_error_prefix
+    prefix = "" if faults.on("submit-error-unprefixed") else endpoint.submit_error_prefix
     if prefix and faults.on("responses-key-error-unprefixed"):
         prefix = ""
     message = contract.VK_NOT_FOUND
@@ -209,6 +211,16 @@ def scope_of(gateway: Gateway, key_id: str, header: str) -> str:
     if gateway.faults.on("key-scoped-by-header") and header != "x-bf-vk":
         return f"{key_id}@{header}"
     return key_id
+
+
+def submit_error(gateway: Gateway, endpoint: Endpoint, problem: str) -> web.Response:
+    """A SubmitJob error: 400 or 500 by endpoint; responses prefixes its message (contract §3)."""
+    faults = gateway.faults
+    status = endpoint.submit_error_status
+    if faults.on("submit-error-status-swapped"):
+        status = 500 if status == 400 else 400
+    prefix = "" if faults.on("submit-error-unprefixed") else endpoint.submit_error_prefix
+    return error_response(status, prefix + problem, faults)
 
 
 def access_problem(
@@ -310,6 +322,8 @@ def send_job(gateway: Gateway, row: JobRow) -> web.StreamResponse:
     if faults.on("id-mismatch"):
         body["id"] = str(uuid4())
     status = 200 if terminal else 202
+    if terminal and row.status == FAILED and faults.on("failed-poll-error-status"):
+        status = row.status_code or 500
     if terminal and faults.on("terminal-poll-202"):
         status = 202
     if not terminal and faults.on("pending-poll-200"):
@@ -319,3 +333,43 @@ def send_job(gateway: Gateway, row: JobRow) -> web.StreamResponse:
         text = text[: len(text) // 2]
     content_type = "text/plain" if faults.on("content-type-text") else "application/json"
     return web.Response(status=status, text=text, content_type=content_type)
+
+
+# ---------------------------------------------------------------------- routes Bifrost does not have
+# Only faults answer on these; without one, the fallback answers as Bifrost's router does.
+_GENERIC_JOB = re.compile(r"^/v1/async/jobs/([^/]+)$")
+_CANCEL = re.compile(r"^(/v1/async/.+)/([^/]+)/cancel$")
+_EXTRA_SUBMIT_PATHS = frozenset(
+    f"/v1/async/{name}" for name in ("batches", "files", "containers", "videos", "count_tokens")
+)
+
+
+async def unregistered_route(request: web.Request) -> web.StreamResponse | None:
+    """A fault's answer on a path without a route, or None for the router's own answer."""
+    gateway = request.app[GATEWAY]
+    faults, path, method = gateway.faults, request.path, request.method
+    if method == "GET" and faults.on("generic-jobs-api"):
+        if path == "/v1/async/jobs":
+            rows = gateway.store.latest(limit=50)
+            return json_response(200, {"jobs": [job_envelope(row, faults) for row in rows]})
+        if match := _GENERIC_JOB.match(path):
+            row = gateway.store.find(match.group(1), at=now())
+            if row is not None and access_problem(gateway, row, request) is None:
+                return send_job(gateway, row)
+    match = _CANCEL.match(path) if method == "POST" and faults.on("cancel-route") else None
+    if match and match.group(1) in contract.BY_PATH:
+        return await cancel(request, match.group(2))
+    if method == "POST" and faults.on("extra-async-routes") and path in _EXTRA_SUBMIT_PATHS:
+        envelope = {"id": str(uuid4()), "status": "pending", "created_at": rfc3339(now())}
+        return json_response(202, envelope)
+    return None
+
+
+async def cancel(request: web.Request, job_id: str) -> web.StreamResponse:
+    """The `cancel-route` fault: the job is deleted, as a cancel API would."""
+    gateway = request.app[GATEWAY]
+    row = gateway.store.find(job_id, at=now())
+    if row is None or access_problem(gateway, row, request) is not None:
+        return error_response(404, contract.JOB_NOT_FOUND, gateway.faults)
+    gateway.store.delete(job_id)
+    return json_response(200, {"id": job_id, "status": "cancelled"})

@@ -38,7 +38,13 @@ def json_response(status: int, payload: Any, *, content_type: str = "application
 def error_response(status: int, message: str, faults: Faults) -> web.Response:
     if 400 <= status < 500 and faults.on("error-envelope-missing"):
         return web.Response(status=status, text=message, content_type="text/plain")
-    return json_response(status, error_body(status, message))
+    body = error_body(status, message)
+    if faults.on("error-bifrost-true"):
+        body["is_bifrost_error"] = True
+    if faults.on("error-status-code-500"):
+        body["status_code"] = 500
+    content_type = "text/plain" if faults.on("error-content-type-text") else "application/json"
+    return json_response(status, body, content_type=content_type)
 
 
 def html_shell(status: int = 200) -> web.Response:

@@ -11,6 +11,20 @@ from collections.abc import Iterable
 FAULTS: dict[str, str] = {
     # health
     "health-503": "/health answers 503 with the error envelope",
+    "health-not-ok": '/health answers 200 with status "healthy" instead of "ok"',
+    # routes (contract §1): async routes Bifrost does not have
+    "generic-jobs-api": "GET /v1/async/jobs/{id} serves any job and GET /v1/async/jobs lists jobs",
+    "cancel-route": "DELETE on a poll path, and POST on <poll path>/cancel, cancel and delete the job",
+    "extra-async-routes": "POST /v1/async/{batches,files,containers,videos,count_tokens} accepts a job (202)",
+    # status matrix (contract §3) and error envelope (contract §4)
+    "submit-error-status-swapped": "SubmitJob errors answer 500 where Bifrost answers 400, and 400 where 500",
+    "submit-error-unprefixed": "responses' SubmitJob errors lack the 'Failed to create async job: ' prefix",
+    "failed-poll-error-status": "a poll of a failed job answers the job's status_code instead of 200",
+    "submit-get-405": "GET on a submit path answers 405 instead of the UI shell",
+    "submit-any-method": "PUT, PATCH and DELETE on a submit path are handled as POST (202, a job)",
+    "error-bifrost-true": "the error envelope says is_bifrost_error true",
+    "error-status-code-500": "the error envelope says status_code 500 whatever the HTTP status",
+    "error-content-type-text": "error envelopes are served as text/plain",
     # submit
     "submit-200": "submit answers 200 instead of 202",
     "id-not-uuid": "job ids are 32 hex digits without dashes, not UUIDs",

@@ -192,6 +192,15 @@ class JobStore:
         values = self._db.execute(query, params).fetchone()
         return None if values is None else _row(values)
 
+    def latest(self, *, limit: int) -> list[JobRow]:
+        values = self._db.execute(
+            f"SELECT {_COLUMNS} FROM async_jobs ORDER BY created_at DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [_row(v) for v in values]
+
+    def delete(self, job_id: str) -> None:
+        self._db.execute("DELETE FROM async_jobs WHERE id = ?", (job_id,))
+
     def latest_completed(self, request_type: str) -> JobRow | None:
         values = self._db.execute(
             f"SELECT {_COLUMNS} FROM async_jobs WHERE request_type = ? AND status = ? "

@@ -22,10 +22,10 @@ VK-Scoped Job Polled With The Same Key Succeeds
     [Tags]    requires-vk    behaviour:VK-22
                       primary      primary      x-bf-vk           visible
 VK-Scoped Job Polled With A Different Key Returns 404
-    [Tags]    requires-vk    requires-alt-vk    behaviour:VK-25
+    [Tags]    requires-vk    requires-alt-vk    behaviour:VK-25    behaviour:STAT-09
                       primary      alternate    x-bf-vk           hidden
 VK-Scoped Job Polled Without A Key Returns 404
-    [Tags]    requires-vk    behaviour:VK-24
+    [Tags]    requires-vk    behaviour:VK-24    behaviour:STAT-09
                       primary      none         x-bf-vk           hidden
 Public Job Polled Anonymously Succeeds
     [Tags]    anonymous    behaviour:VK-27

@@ -12,16 +12,16 @@ Test Tags        lifecycle    chat-completions
 
 *** Test Cases ***    JOB                     MODE
 Polling A Non-Existent Job Returns 404 (global)
-    [Tags]    global
+    [Tags]    global    behaviour:STAT-07    behaviour:ERR-03
                       unknown job             global
 Polling A Non-Existent Job Returns 404 (with VK)
-    [Tags]    with-vk    requires-vk
+    [Tags]    with-vk    requires-vk    behaviour:STAT-07    behaviour:ERR-03
                       unknown job             with-vk
 Text Completions Job Polled On The Chat Completions Path Returns 404 (global)
-    [Tags]    text-completions    global
+    [Tags]    text-completions    global    behaviour:STAT-10
                       text-completions job    global
 Text Completions Job Polled On The Chat Completions Path Returns 404 (with VK)
-    [Tags]    text-completions    with-vk    requires-vk
+    [Tags]    text-completions    with-vk    requires-vk    behaviour:STAT-10
                       text-completions job    with-vk
 
 

@@ -72,6 +72,74 @@ def _health(gw: RunningGateway) -> None:
     assert gw.get("/health").status_code == 200
 
 
+@check("health-not-ok")
+def _health_body(gw: RunningGateway) -> None:
+    assert gw.get("/health").json()["status"] == "ok"
+
+
+# routes Bifrost does not have (contract §1)
+@check("generic-jobs-api")
+def _generic_jobs(gw: RunningGateway) -> None:
+    job_id = gw.submit_ok()
+    for path in (f"/v1/async/jobs/{job_id}", "/v1/async/jobs"):
+        response = gw.get(path)
+        assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+        assert job_id not in response.text
+
+
+@check("cancel-route")
+def _cancel(gw: RunningGateway) -> None:
+    job_id = gw.submit_ok()
+    assert gw.request("DELETE", f"{path_of('chat_completion')}/{job_id}").status_code == 405
+    assert gw.post(f"{path_of('chat_completion')}/{job_id}/cancel").status_code == 404
+    readable(gw.poll("chat_completion", job_id))
+
+
+@check("extra-async-routes")
+def _extra_routes(gw: RunningGateway) -> None:
+    for name in ("batches", "files", "containers", "videos", "count_tokens"):
+        not_found(gw.post(f"/v1/async/{name}", json={"model": "openai/gpt-4o-mini"}))
+
+
+# status matrix (contract §3) and error envelope (contract §4)
+@check("submit-error-status-swapped")
+def _submit_error_status(gw: RunningGateway) -> None:
+    assert gw.submit("chat_completion", {"x-bf-vk": UNKNOWN_VK}).status_code == 400
+    assert gw.submit("text_completion", {"x-bf-vk": UNKNOWN_VK}).status_code == 500
+
+
+@check("submit-error-unprefixed")
+def _submit_error_prefix(gw: RunningGateway) -> None:
+    message = gw.submit("responses", {"x-bf-vk": UNKNOWN_VK}).json()["error"]["message"]
+    assert message == "Failed to create async job: virtual key not found", message
+
+
+@check("failed-poll-error-status")
+def _failed_poll_status(gw: RunningGateway) -> None:
+    _, response = finished(gw, model="openai/gpt-4o-mini-fail-429")
+    assert response.status_code == 200 and response.json()["status"] == "failed"
+
+
+@check("submit-get-405")
+def _submit_get(gw: RunningGateway) -> None:
+    response = gw.get(path_of("chat_completion"))
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+
+
+@check("submit-any-method")
+def _submit_methods(gw: RunningGateway) -> None:
+    for method in ("PUT", "PATCH", "DELETE"):
+        assert gw.request(method, path_of("chat_completion"), json={}).status_code == 405
+
+
+@check("error-bifrost-true", "error-status-code-500", "error-content-type-text")
+def _error_fields(gw: RunningGateway) -> None:
+    response = gw.poll("chat_completion", NIL_UUID)
+    assert response.headers["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["is_bifrost_error"] is False and body["status_code"] == 404
+
+
 # submit
 @check("submit-200", "submit-500")
 def _submit_status(gw: RunningGateway) -> None:

@@ -11,7 +11,7 @@ Test Tags        extended    requires-failing-model
 
 *** Test Cases ***
 Failed Chat Completions Job Reports The Provider Error
-    [Tags]    lifecycle    chat-completions
+    [Tags]    lifecycle    chat-completions    behaviour:STAT-06
     A Failed Chat Job Should Report The Provider Error
 
 Failed Job Retrieved On The Integration Route Answers With Its Error Status

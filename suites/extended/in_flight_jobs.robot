@@ -9,6 +9,7 @@ Test Tags        extended    lifecycle    chat-completions    requires-slow-mode
 
 *** Test Cases ***
 Slow Job Answers 202 Without Terminal Fields Until It Completes
+    [Tags]    behaviour:STAT-04    behaviour:STAT-05
     A Slow Job Should Be Seen In Flight Until It Completes
 
 

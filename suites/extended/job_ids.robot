@@ -12,16 +12,28 @@ Test Tags        extended    lifecycle
 
 *** Test Cases ***    KIND
 Each Job Is Found Only On The Poll Path Of Its Own Type
+    [Tags]    behaviour:ROUTE-01
+    ...       behaviour:ROUTE-02
+    ...       behaviour:ROUTE-03
+    ...       behaviour:ROUTE-04
+    ...       behaviour:ROUTE-05
+    ...       behaviour:ROUTE-06
+    ...       behaviour:ROUTE-07
+    ...       behaviour:ROUTE-08
+    ...       behaviour:ROUTE-09
+    ...       behaviour:ROUTE-10
+    ...       behaviour:ROUTE-11
+    ...       behaviour:STAT-10
     [Template]    NONE
     Jobs Should Be Served Only On The Poll Path Of Their Type
 Polling A Job Id That Is Not A UUID Returns 404
-    [Tags]    chat-completions
+    [Tags]    chat-completions    behaviour:STAT-16
                       not-a-uuid
 Polling An Overlong Job Id Returns 404
-    [Tags]    chat-completions
+    [Tags]    chat-completions    behaviour:STAT-16
                       overlong
 Polling A URL-Encoded Job Id Returns 404
-    [Tags]    chat-completions
+    [Tags]    chat-completions    behaviour:STAT-16
                       url-encoded
 
 

@@ -81,7 +81,7 @@ Image Edits Submit Without Image And With Stream Gets The Validation Message
     [Tags]    image-edits    behaviour:VAL-01
                       image-edits          missing-image+stream       image
 Every 4xx On The Async Routes Carries The Error Envelope
-    [Tags]    chat-completions    text-completions    transcriptions
+    [Tags]    chat-completions    text-completions    transcriptions    behaviour:ERR-03
     [Template]    NONE
     Every 4xx On The Async Routes Should Carry The Error Envelope
 

@@ -40,7 +40,7 @@ Bearer Key With Its Prefix In The Other Letter Case Is Still Read As A Virtual K
     [Template]    NONE
     A Bearer Key With Its Prefix In The Other Case Should Be Read As A Virtual Key
 Key-Scoped Job Polled With An Unknown Key Returns 404
-    [Tags]    requires-vk    behaviour:VK-26
+    [Tags]    requires-vk    behaviour:VK-26    behaviour:STAT-09
     [Template]    NONE
     A Scoped Job Polled With An Unknown Key Should Return 404
 Public Job Polled With An Unknown Key Is Served

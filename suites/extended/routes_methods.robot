@@ -1,0 +1,50 @@
+*** Settings ***
+Documentation    Wrong HTTP methods on the async routes (contract §3): the router answers 405 for a method a path
+...              has no handler for, while GET on a submit path reaches the UI catch-all (200 text/html).
+
+Resource         resources/run.resource
+Resource         resources/jobs.resource
+
+Test Template    This Method On This Path Should Answer 405
+
+Test Tags        extended    validation    chat-completions
+
+
+*** Test Cases ***    METHOD    PATH
+PUT On A Submit Path Answers 405
+    [Tags]    behaviour:STAT-13
+                      PUT       submit
+PATCH On A Submit Path Answers 405
+    [Tags]    behaviour:STAT-13
+                      PATCH     submit
+DELETE On A Submit Path Answers 405
+    [Tags]    behaviour:STAT-13
+                      DELETE    submit
+POST On A Poll Path Answers 405
+    [Tags]    behaviour:STAT-14
+                      POST      poll
+GET On A Submit Path Answers The UI Shell
+    [Tags]    behaviour:STAT-12
+    [Template]    NONE
+    A GET On The Submit Path Should Answer The UI Shell
+
+
+*** Keywords ***
+This Method On This Path Should Answer 405
+    [Documentation]    ``method`` on the chat submit path, or on the poll path of the all-zero job id,
+    ...    with an empty JSON body: 405 (its body and Allow header are not asserted: UNCONFIRMED).
+    [Arguments]    ${method}    ${path}
+    ${nil}=    Nil Job Id
+    VAR    ${target}=    /v1/async/chat/completions
+    IF    $path == 'poll'
+        VAR    ${target}=    /v1/async/chat/completions/${nil}
+    END
+    ${response}=    Run Keyword    ${method} On Session    bifrost    ${target}    json=${{ {} }}
+    ...    expected_status=anything
+    Response Status Should Be    ${response}    405
+
+A GET On The Submit Path Should Answer The UI Shell
+    [Documentation]    GET /v1/async/chat/completions: 200 with Content-Type text/html, not 404 or 405.
+    ${response}=    GET On Session    bifrost    /v1/async/chat/completions    expected_status=anything
+    Response Status Should Be    ${response}    200
+    Should Start With    ${response.headers}[Content-Type]    text/html
