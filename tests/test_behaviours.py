@@ -44,6 +44,14 @@ def test_the_conformance_document_is_current(suite_tests: list[SuiteTest]) -> No
     assert actual == expected, "docs/conformance.md is out of date: run `python tools/behaviours.py doc`"
 
 
+def test_the_readme_counts_are_current(suite_tests: list[SuiteTest]) -> None:
+    _catalogue, _tests, rows = behaviours.current_rows(suite_tests)
+    readme = behaviours.README.read_text(encoding="utf-8")
+    assert behaviours.with_counts(readme, behaviours.render_counts(rows, suite_tests)) == readme, (
+        "the counts in README.md are out of date: run `python tools/behaviours.py doc`"
+    )
+
+
 def test_a_behaviour_without_a_tagged_catcher_is_not_proven() -> None:
     b = behaviours.Behaviour("TTL-99", "6", "expires_at MUST be completed_at plus the TTL.")
     tagged = SuiteTest("T1", frozenset({"ttl", "behaviour:TTL-99"}), "S.T1", ROOT)

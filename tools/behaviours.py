@@ -25,11 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT))
 
 from fault_matrix import Expectation, TestResult, load_expectations  # noqa: E402
 from suite_inventory import SuiteTest, dry_run  # noqa: E402
 
 CATALOGUE = ROOT / "tests" / "behaviours.toml"
+README = ROOT / "README.md"
+COUNTS_BEGIN = "<!-- counts: written by `python tools/behaviours.py doc`; a self-test keeps them current -->"
+COUNTS_END = "<!-- /counts -->"
 EXPECTATIONS = ROOT / "tests" / "fault_expectations.toml"
 DOC = ROOT / "docs" / "conformance.md"
 TAG_PREFIX = "behaviour:"
@@ -242,6 +246,42 @@ def render_doc(rows: list[Coverage]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def render_counts(rows: list[Coverage], tests: list[SuiteTest]) -> str:
+    """The README's counts: tests by kind, behaviours, faults (never written by hand)."""
+    from fakegateway.faults import FAULTS
+
+    extended = sum(1 for t in tests if "extended" in t.tags)
+    webhooks = sum(1 for t in tests if "webhooks" in t.tags and "extended" not in t.tags)
+    upstream = len(tests) - extended - webhooks
+    confirmed = [r for r in rows if r.behaviour.confirmed]
+    return "\n".join(
+        [
+            COUNTS_BEGIN,
+            "",
+            "| what | count |",
+            "|---|---:|",
+            f"| Robot tests | {len(tests)} |",
+            f"| upstream parity (one per upstream check, endpoint and mode) | {upstream} |",
+            f"| beyond upstream (`suites/extended/`, tag `extended`) | {extended} |",
+            f"| webhooks (`suites/webhooks*.robot`) | {webhooks} |",
+            f"| contract behaviours ([docs/conformance.md](docs/conformance.md)) | {len(rows)} |",
+            f"| confirmed behaviours, tested / proven by a fault | {len(confirmed)}: "
+            f"{sum(r.tested for r in confirmed)} / {sum(r.proven for r in confirmed)} |",
+            f"| fault switches of the fake gateway | {len(FAULTS)} |",
+            "",
+            COUNTS_END,
+        ]
+    )
+
+
+def with_counts(readme: str, counts: str) -> str:
+    """The README with its counts block replaced."""
+    start, end = readme.find(COUNTS_BEGIN), readme.find(COUNTS_END)
+    if start < 0 or end < start:
+        raise ValueError(f"README.md has no counts block ({COUNTS_BEGIN} ... {COUNTS_END})")
+    return readme[:start] + counts + readme[end + len(COUNTS_END) :]
+
+
 def current_rows(
     tests: list[SuiteTest] | None = None,
 ) -> tuple[list[Behaviour], list[SuiteTest], list[Coverage]]:
@@ -327,7 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doc":
         DOC.parent.mkdir(exist_ok=True)
         DOC.write_text(render_doc(rows), encoding="utf-8")
-        print(f"{DOC.relative_to(ROOT)}: {len(rows)} behaviours")
+        README.write_text(
+            with_counts(README.read_text(encoding="utf-8"), render_counts(rows, tests)), encoding="utf-8"
+        )
+        print(f"{DOC.relative_to(ROOT)}: {len(rows)} behaviours; README.md counts: {len(tests)} tests")
         return 0
     found = problems(catalogue, tests, load_expectations(), fault_behaviours())
     confirmed = [r for r in rows if r.behaviour.confirmed]
