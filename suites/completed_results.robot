@@ -11,13 +11,13 @@ Test Tags        lifecycle    global
 
 *** Test Cases ***    ENDPOINT            FIELD
 Completed Chat Completions Job Has A Non-Empty Choices List (global)
-    [Tags]    chat-completions
+    [Tags]    chat-completions    behaviour:ENV-16    behaviour:ENV-17
                       chat-completions    choices
 Completed Embeddings Job Has A Non-Empty Data List (global)
-    [Tags]    embeddings
+    [Tags]    embeddings    behaviour:ENV-16    behaviour:ENV-17
                       embeddings          data
 Completed Rerank Job Has A Non-Empty Results List (global)
-    [Tags]    rerank
+    [Tags]    rerank    behaviour:ENV-16    behaviour:ENV-17
                       rerank              results
 
 

@@ -11,70 +11,70 @@ Test Tags        submit
 
 *** Test Cases ***    ENDPOINT             MODE
 Text Completions Submit Returns 202 With Pending Envelope (global)
-    [Tags]    text-completions    global
+    [Tags]    text-completions    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       text-completions     global
 Chat Completions Submit Returns 202 With Pending Envelope (global)
-    [Tags]    chat-completions    global
+    [Tags]    chat-completions    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       chat-completions     global
 Responses Submit Returns 202 With Pending Envelope (global)
-    [Tags]    responses    global
+    [Tags]    responses    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       responses            global
 Embeddings Submit Returns 202 With Pending Envelope (global)
-    [Tags]    embeddings    global
+    [Tags]    embeddings    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       embeddings           global
 Speech Submit Returns 202 With Pending Envelope (global)
-    [Tags]    speech    global
+    [Tags]    speech    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       speech               global
 Transcriptions Submit Returns 202 With Pending Envelope (global)
-    [Tags]    transcriptions    global
+    [Tags]    transcriptions    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       transcriptions       global
 Image Generations Submit Returns 202 With Pending Envelope (global)
-    [Tags]    image-generations    global
+    [Tags]    image-generations    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       image-generations    global
 Image Edits Submit Returns 202 With Pending Envelope (global)
-    [Tags]    image-edits    global
+    [Tags]    image-edits    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       image-edits          global
 Image Variations Submit Returns 202 With Pending Envelope (global)
-    [Tags]    image-variations    global
+    [Tags]    image-variations    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       image-variations     global
 Rerank Submit Returns 202 With Pending Envelope (global)
-    [Tags]    rerank    global
+    [Tags]    rerank    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       rerank               global
 OCR Submit Returns 202 With Pending Envelope (global)
-    [Tags]    ocr    global
+    [Tags]    ocr    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       ocr                  global
 Text Completions Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    text-completions    with-vk    requires-vk
+    [Tags]    text-completions    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       text-completions     with-vk
 Chat Completions Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    chat-completions    with-vk    requires-vk
+    [Tags]    chat-completions    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       chat-completions     with-vk
 Responses Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    responses    with-vk    requires-vk
+    [Tags]    responses    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       responses            with-vk
 Embeddings Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    embeddings    with-vk    requires-vk
+    [Tags]    embeddings    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       embeddings           with-vk
 Speech Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    speech    with-vk    requires-vk
+    [Tags]    speech    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       speech               with-vk
 Transcriptions Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    transcriptions    with-vk    requires-vk
+    [Tags]    transcriptions    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       transcriptions       with-vk
 Image Generations Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    image-generations    with-vk    requires-vk
+    [Tags]    image-generations    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       image-generations    with-vk
 Image Edits Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    image-edits    with-vk    requires-vk
+    [Tags]    image-edits    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       image-edits          with-vk
 Image Variations Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    image-variations    with-vk    requires-vk
+    [Tags]    image-variations    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       image-variations     with-vk
 Rerank Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    rerank    with-vk    requires-vk
+    [Tags]    rerank    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       rerank               with-vk
 OCR Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    ocr    with-vk    requires-vk
+    [Tags]    ocr    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
                       ocr                  with-vk
 
 

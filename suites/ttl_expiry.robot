@@ -13,8 +13,8 @@ Name             TTL Expiry
 
 *** Test Cases ***    MODE
 Job Expires After Its TTL And Then Returns 404 (global)
-    [Tags]    global
+    [Tags]    global    behaviour:TTL-12
                       global
 Job Expires After Its TTL And Then Returns 404 (with VK)
-    [Tags]    with-vk    requires-vk
+    [Tags]    with-vk    requires-vk    behaviour:TTL-12
                       with-vk

@@ -12,10 +12,10 @@ Test Tags        extended    ttl    chat-completions    slow
 
 *** Test Cases ***    KEY
 Public Job Is Served Inside Its TTL And Gone After It
-    [Tags]    global
+    [Tags]    global    behaviour:TTL-12
                       none
 Key-Scoped Job Is Served Inside Its TTL And Gone After It
-    [Tags]    requires-vk
+    [Tags]    requires-vk    behaviour:TTL-12
                       primary
 
 

@@ -9,6 +9,7 @@ Test Tags        extended    lifecycle    chat-completions    requires-slow-mode
 
 *** Test Cases ***
 Slow Job Answers 202 Without Terminal Fields Until It Completes
+    [Tags]    behaviour:ENV-04    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-13    behaviour:ENV-18
     A Slow Job Should Be Seen In Flight Until It Completes
 
 

@@ -11,37 +11,37 @@ Test Tags        extended    auth    requires-vk
 
 *** Test Cases ***    ENDPOINT
 Text Completions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    text-completions
+    [Tags]    text-completions    behaviour:TTL-01
                       text-completions
 Chat Completions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    chat-completions
+    [Tags]    chat-completions    behaviour:TTL-01
                       chat-completions
 Responses Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    responses
+    [Tags]    responses    behaviour:TTL-01
                       responses
 Embeddings Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    embeddings
+    [Tags]    embeddings    behaviour:TTL-01
                       embeddings
 Speech Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    speech
+    [Tags]    speech    behaviour:TTL-01
                       speech
 Transcriptions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    transcriptions
+    [Tags]    transcriptions    behaviour:TTL-01
                       transcriptions
 Image Generations Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-generations
+    [Tags]    image-generations    behaviour:TTL-01
                       image-generations
 Image Edits Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-edits
+    [Tags]    image-edits    behaviour:TTL-01
                       image-edits
 Image Variations Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-variations
+    [Tags]    image-variations    behaviour:TTL-01
                       image-variations
 Rerank Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    rerank
+    [Tags]    rerank    behaviour:TTL-01
                       rerank
 OCR Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    ocr
+    [Tags]    ocr    behaviour:TTL-01
                       ocr
 
 
