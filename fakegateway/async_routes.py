@@ -212,17 +212,11 @@ async def poll(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     if row is None:
         message = "record not found" if faults.on("not-found-raw-db-error") else contract.JOB_NOT_FOUND
         return error_response(500 if faults.on("unknown-job-500") else 404, message, faults)
-    # RetrieveJob's order (contract §6): found, then the key checks, then the request type.
-    wrong_type = row.request_type != endpoint.request_type and not faults.on("wrong-type-served")
-    type_message = contract.TYPE_MISMATCH
-    if faults.on("type-mismatch-as-not-found"):
-        type_message = contract.JOB_NOT_FOUND
-    if wrong_type and faults.on("type-checked-before-key"):
-        return error_response(404, type_message, faults)
     if problem := access_problem(gateway, row, request):
         return error_response(404, problem, faults)
-    if wrong_type:
-        return error_response(404, type_message, faults)
+    if row.request_type != endpoint.request_type and not faults.on("wrong-type-served"):
+        vague = faults.on("type-mismatch-as-not-found")
+        return error_response(404, contract.JOB_NOT_FOUND if vague else contract.TYPE_MISMATCH, faults)
     if faults.on("integration-jobs-separate") and row.id in gateway.integration_job_ids:
         return error_response(404, contract.JOB_NOT_FOUND, faults)
     return send_job(gateway, _served_row(gateway, row))

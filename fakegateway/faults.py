@@ -66,7 +66,6 @@ FAULTS: dict[str, str] = {
     "ttl-from-submit": "expires_at is created_at + TTL: the TTL counts from submit, not from completion",
     "failed-ttl-ignored": "a failed job's expires_at is completed_at + 3600, whatever its TTL",
     "key-looked-up-after-webhook": "submit resolves x-bf-async-webhook before it looks up the virtual key",
-    "type-checked-before-key": "a poll checks the job's type before the caller's virtual key",
     "not-found-raw-db-error": "an unknown or expired job answers 404 'record not found' (the raw DB error)",
     "type-mismatch-as-not-found": "a job on another type's poll path answers 404 'job not found or expired'",
     # auth

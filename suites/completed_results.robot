@@ -6,7 +6,7 @@ Resource         resources/jobs.resource
 
 Test Template    A Completed Job Result Should Hold A Non-Empty List
 
-Test Tags        lifecycle    global
+Test Tags        lifecycle    global    # robocop: off=could-be-test-tags
 
 
 *** Test Cases ***    ENDPOINT            FIELD

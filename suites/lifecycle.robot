@@ -6,7 +6,7 @@ Resource         resources/jobs.resource
 
 Test Template    The Job Should Reach A Consistent Terminal State
 
-Test Tags        lifecycle
+Test Tags        lifecycle    # robocop: off=could-be-test-tags
 
 
 *** Test Cases ***    ENDPOINT             MODE

@@ -6,75 +6,240 @@ Resource         resources/jobs.resource
 
 Test Template    Submitting A Job Should Return 202 With A Pending Envelope
 
-Test Tags        submit
+Test Tags        submit    # robocop: off=could-be-test-tags
 
 
 *** Test Cases ***    ENDPOINT             MODE
 Text Completions Submit Returns 202 With Pending Envelope (global)
-    [Tags]    text-completions    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    text-completions
+    ...       global
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       text-completions     global
 Chat Completions Submit Returns 202 With Pending Envelope (global)
-    [Tags]    chat-completions    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    chat-completions
+    ...       global
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       chat-completions     global
 Responses Submit Returns 202 With Pending Envelope (global)
-    [Tags]    responses    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    responses
+    ...       global
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       responses            global
 Embeddings Submit Returns 202 With Pending Envelope (global)
-    [Tags]    embeddings    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    embeddings
+    ...       global
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       embeddings           global
 Speech Submit Returns 202 With Pending Envelope (global)
-    [Tags]    speech    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    speech
+    ...       global
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       speech               global
 Transcriptions Submit Returns 202 With Pending Envelope (global)
-    [Tags]    transcriptions    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    transcriptions
+    ...       global
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       transcriptions       global
 Image Generations Submit Returns 202 With Pending Envelope (global)
-    [Tags]    image-generations    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    image-generations
+    ...       global
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       image-generations    global
 Image Edits Submit Returns 202 With Pending Envelope (global)
-    [Tags]    image-edits    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    image-edits
+    ...       global
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       image-edits          global
 Image Variations Submit Returns 202 With Pending Envelope (global)
-    [Tags]    image-variations    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    image-variations
+    ...       global
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       image-variations     global
 Rerank Submit Returns 202 With Pending Envelope (global)
-    [Tags]    rerank    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    rerank
+    ...       global
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       rerank               global
 OCR Submit Returns 202 With Pending Envelope (global)
-    [Tags]    ocr    global    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    ocr
+    ...       global
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       ocr                  global
 Text Completions Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    text-completions    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    text-completions
+    ...       with-vk
+    ...       requires-vk
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       text-completions     with-vk
 Chat Completions Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    chat-completions    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    chat-completions
+    ...       with-vk
+    ...       requires-vk
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       chat-completions     with-vk
 Responses Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    responses    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    responses
+    ...       with-vk
+    ...       requires-vk
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       responses            with-vk
 Embeddings Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    embeddings    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    embeddings
+    ...       with-vk
+    ...       requires-vk
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       embeddings           with-vk
 Speech Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    speech    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    speech
+    ...       with-vk
+    ...       requires-vk
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       speech               with-vk
 Transcriptions Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    transcriptions    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    transcriptions
+    ...       with-vk
+    ...       requires-vk
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       transcriptions       with-vk
 Image Generations Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    image-generations    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    image-generations
+    ...       with-vk
+    ...       requires-vk
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       image-generations    with-vk
 Image Edits Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    image-edits    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    image-edits
+    ...       with-vk
+    ...       requires-vk
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       image-edits          with-vk
 Image Variations Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    image-variations    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    image-variations
+    ...       with-vk
+    ...       requires-vk
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       image-variations     with-vk
 Rerank Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    rerank    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    rerank
+    ...       with-vk
+    ...       requires-vk
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       rerank               with-vk
 OCR Submit Returns 202 With Pending Envelope (with VK)
-    [Tags]    ocr    with-vk    requires-vk    behaviour:ENV-01    behaviour:ENV-05    behaviour:ENV-06    behaviour:ENV-09    behaviour:ENV-12    behaviour:ENV-22
+    [Tags]    ocr
+    ...       with-vk
+    ...       requires-vk
+    ...       behaviour:ENV-01
+    ...       behaviour:ENV-05
+    ...       behaviour:ENV-06
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-22
                       ocr                  with-vk
 
 

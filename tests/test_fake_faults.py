@@ -311,13 +311,10 @@ def _key_before_webhook(gw: RunningGateway) -> None:
     assert "virtual key not found" in response.json()["error"]["message"]
 
 
-@check("type-checked-before-key", "type-mismatch-as-not-found")
-def _retrieval_order(gw: RunningGateway) -> None:
-    job_id = gw.submit_ok("text_completion", {"x-bf-vk": VK})
-    anonymous = gw.poll("chat_completion", job_id)
-    assert anonymous.json()["error"]["message"] == "virtual key is required"
-    owner = gw.poll("chat_completion", job_id, {"x-bf-vk": VK})
-    assert owner.json()["error"]["message"] == "operation type mismatch"
+@check("type-mismatch-as-not-found")
+def _type_mismatch_message(gw: RunningGateway) -> None:
+    job_id = gw.submit_ok("text_completion")
+    assert gw.poll("chat_completion", job_id).json()["error"]["message"] == "operation type mismatch"
 
 
 @check("not-found-raw-db-error")

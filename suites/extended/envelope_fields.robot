@@ -11,9 +11,9 @@ Test Tags        extended    chat-completions
 
 
 *** Variables ***
-${UUID_V4}                  ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$
-@{SUBMIT_FIELDS}            id    status    created_at    request_id
-@{STORED_ONLY_FIELDS}       request_type    response    virtual_key_id    webhook_endpoint_id    result_ttl
+${UUID_V4}               ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$
+@{SUBMIT_FIELDS}         id    status    created_at    request_id
+@{STORED_ONLY_FIELDS}    request_type    response    virtual_key_id    webhook_endpoint_id    result_ttl
 
 
 *** Test Cases ***

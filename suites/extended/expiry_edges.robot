@@ -7,15 +7,15 @@ Resource         resources/jobs.resource
 
 Test Template    A Job Should Be Served Inside Its TTL And Gone After It
 
-Test Tags        extended    ttl    chat-completions    slow
+Test Tags        extended    ttl    chat-completions    slow    # robocop: off=could-be-test-tags
 
 
 *** Test Cases ***    KEY
 Public Job Is Served Inside Its TTL And Gone After It
-    [Tags]    global    behaviour:TTL-12
+    [Tags]    global    behaviour:TTL-11
                       none
 Key-Scoped Job Is Served Inside Its TTL And Gone After It
-    [Tags]    requires-vk    behaviour:TTL-12
+    [Tags]    requires-vk    behaviour:TTL-11
                       primary
 
 

@@ -16,12 +16,12 @@ Job Id And Times Stay The Same Across Polls
 
 Job Status Never Goes Backwards Across Polls
     [Documentation]    Watched with ASYNC_SLOW_MODEL, so the polls see the job in flight and then finished.
-    [Tags]    lifecycle    requires-slow-model    behaviour:ENV-04    behaviour:TTL-03
+    [Tags]    lifecycle    requires-slow-model    behaviour:ENV-04    behaviour:TTL-02
     ${watched}=    Watch A Job    chat-completions    ${ASYNC_SLOW_MODEL}
     Job Status Should Never Go Backwards    ${watched}
 
 Repeated Polls Of A Finished Job Return The Same Envelope
-    [Tags]    lifecycle    behaviour:TTL-03
+    [Tags]    lifecycle    behaviour:TTL-02
     ${watched}=    Watch A Job    chat-completions
     Repeated Polls Of The Finished Job Should Be Identical    ${watched}
 

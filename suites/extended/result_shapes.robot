@@ -6,7 +6,7 @@ Resource         resources/jobs.resource
 
 Test Template    A Completed Job Result Should Have The Endpoint Shape
 
-Test Tags        extended    lifecycle
+Test Tags        extended    lifecycle    # robocop: off=could-be-test-tags
 
 
 *** Test Cases ***    ENDPOINT

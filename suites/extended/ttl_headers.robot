@@ -15,18 +15,18 @@ Name             TTL Headers
 
 *** Test Cases ***    MODE       TTL_HEADER    TOLERANCE    EXPECTED_SECONDS
 Empty TTL Header Falls Back To The Default
-    [Tags]    behaviour:TTL-05
+    [Tags]    behaviour:TTL-04
                       default    ${EMPTY}      60           ${BIFROST_DEFAULT_TTL}
 Decimal TTL Header Falls Back To The Default
     [Documentation]    "1.5" is not an integer, so Bifrost's header parsing falls back to the default.
-    [Tags]    behaviour:TTL-06
+    [Tags]    behaviour:TTL-05
                       default    1.5           60           ${BIFROST_DEFAULT_TTL}
 Expires At Counts The TTL From Completion, Not From Submit
-    [Tags]    requires-slow-model    behaviour:TTL-11
+    [Tags]    requires-slow-model    behaviour:TTL-10
     [Template]    NONE
     A Slow Job Should Count Its TTL From Completion
 Failed Job Keeps Its Error For Its TTL From Completion
-    [Tags]    lifecycle    requires-failing-model    behaviour:TTL-04
+    [Tags]    lifecycle    requires-failing-model    behaviour:TTL-03
     [Template]    NONE
     A Failed Job Should Count Its TTL From Completion
 

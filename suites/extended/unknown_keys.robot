@@ -11,37 +11,37 @@ Test Tags        extended    auth    requires-vk
 
 *** Test Cases ***    ENDPOINT
 Text Completions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    text-completions    behaviour:TTL-01
+    [Tags]    text-completions
                       text-completions
 Chat Completions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    chat-completions    behaviour:TTL-01
+    [Tags]    chat-completions
                       chat-completions
 Responses Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    responses    behaviour:TTL-01
+    [Tags]    responses
                       responses
 Embeddings Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    embeddings    behaviour:TTL-01
+    [Tags]    embeddings
                       embeddings
 Speech Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    speech    behaviour:TTL-01
+    [Tags]    speech
                       speech
 Transcriptions Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    transcriptions    behaviour:TTL-01
+    [Tags]    transcriptions
                       transcriptions
 Image Generations Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-generations    behaviour:TTL-01
+    [Tags]    image-generations
                       image-generations
 Image Edits Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-edits    behaviour:TTL-01
+    [Tags]    image-edits
                       image-edits
 Image Variations Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    image-variations    behaviour:TTL-01
+    [Tags]    image-variations
                       image-variations
 Rerank Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    rerank    behaviour:TTL-01
+    [Tags]    rerank
                       rerank
 OCR Submit With An Unknown Key Is Refused Without A Job
-    [Tags]    ocr    behaviour:TTL-01
+    [Tags]    ocr
                       ocr
 
 
