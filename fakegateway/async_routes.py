@@ -22,12 +22,14 @@ from fakegateway.envelope import (
 from fakegateway.gateway import GATEWAY, Gateway
 from fakegateway.keys import key_id as id_of_key
 from fakegateway.keys import key_source, virtual_key
-from fakegateway.store import FAILED, PROCESSING, JobRow, now, rfc3339
+from fakegateway.store import FAILED, PENDING, PROCESSING, JobRow, add_seconds, now, rfc3339
 from fakegateway.ttl import TTL_HEADER, result_ttl
 from fakegateway.webhook_routes import WEBHOOK_HEADER, resolve_submit_webhook
 
 # The one request id of `request-id-shared`, made once per process.
 _SHARED_REQUEST_ID = str(uuid4())
+# What `status-openai-words` calls the in-flight statuses.
+_OPENAI_WORDS = {PENDING: "queued", PROCESSING: "in_progress"}
 
 
 def request_id_of(request: web.Request, gateway: Gateway) -> str:
@@ -161,6 +163,11 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
     if not model and faults.on("missing-model-accepted"):
         model = endpoint.default_model
 
+    # SubmitJob's order (contract §6): the virtual key is looked up, then the webhook endpoint.
+    if faults.on("key-looked-up-after-webhook") and (
+        webhook_first := _webhook_refusal(request, endpoint, gateway)
+    ):
+        return webhook_first
     refusal, key_id, webhook_endpoint_id = _submit_job_refusal(request, gateway, endpoint)
     if refusal is not None:
         return refusal
@@ -184,7 +191,20 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
     if faults.on("submit-waits-for-provider"):
         # The regression: the job runs in the handler, as a synchronous gateway's call would.
         await gateway.executor.settled(row.id)
-    return json_response(200 if faults.on("submit-200") else 202, submit_envelope(row, faults))
+    envelope = submit_envelope(row, faults)
+    if request.headers.get(TTL_HEADER) and faults.on("expires-at-on-submit-with-ttl"):
+        envelope["expires_at"] = rfc3339(add_seconds(row.created_at, row.result_ttl))
+    return json_response(200 if faults.on("submit-200") else 202, envelope)
+
+
+def _webhook_refusal(request: web.Request, endpoint: Endpoint, gateway: Gateway) -> web.Response | None:
+    """`key-looked-up-after-webhook`: the webhook reference's refusal, checked before the key."""
+    if webhook_name := request.headers.get(WEBHOOK_HEADER, "").strip():
+        _, problem = resolve_submit_webhook(gateway, webhook_name)
+        if problem:
+            message = endpoint.submit_error_prefix + problem
+            return error_response(endpoint.submit_error_status, message, gateway.faults)
+    return None
 
 
 def _unknown_key_refusal(gateway: Gateway, endpoint: Endpoint) -> web.Response:
@@ -291,14 +311,17 @@ async def poll(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     if row is None:
         if faults.on("vk-checked-before-job-lookup") and _unknown_caller_key(gateway, request):
             return error_response(404, contract.VK_NOT_FOUND, faults)
-        return error_response(500 if faults.on("unknown-job-500") else 404, contract.JOB_NOT_FOUND, faults)
+        message = "record not found" if faults.on("not-found-raw-db-error") else contract.JOB_NOT_FOUND
+        return error_response(500 if faults.on("unknown-job-500") else 404, message, faults)
+    vague = faults.on("type-mismatch-as-not-found")
+    type_message = contract.JOB_NOT_FOUND if vague else contract.TYPE_MISMATCH
     wrong_type = row.request_type != endpoint.request_type and not faults.on("wrong-type-served")
     if wrong_type and faults.on("type-checked-before-vk"):
-        return error_response(404, contract.TYPE_MISMATCH, faults)
+        return error_response(404, type_message, faults)
     if problem := access_problem(gateway, row, request):
         return error_response(404, problem, faults)
     if wrong_type:
-        return error_response(404, contract.TYPE_MISMATCH, faults)
+        return error_response(404, type_message, faults)
     if faults.on("integration-jobs-separate") and row.id in gateway.integration_job_ids:
         return error_response(404, contract.JOB_NOT_FOUND, faults)
     return send_job(gateway, _served_row(gateway, row))
@@ -321,6 +344,10 @@ def send_job(gateway: Gateway, row: JobRow) -> web.StreamResponse:
         terminal = False
     if faults.on("id-mismatch"):
         body["id"] = str(uuid4())
+    if faults.on("created-at-restamped"):
+        body["created_at"] = rfc3339(now())
+    if faults.on("status-openai-words") and body.get("status") in _OPENAI_WORDS:
+        body["status"] = _OPENAI_WORDS[body["status"]]
     status = 200 if terminal else 202
     if terminal and row.status == FAILED and faults.on("failed-poll-error-status"):
         status = row.status_code or 500

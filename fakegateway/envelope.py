@@ -51,6 +51,10 @@ def html_shell(status: int = 200) -> web.Response:
     return web.Response(status=status, text=SPA_SHELL, content_type="text/html")
 
 
+# `end-times-zone-shifted`: end times written as local time (UTC-1) but labelled UTC.
+ZONE_SLIP_S = -3600
+
+
 def job_envelope(row: JobRow, faults: Faults) -> dict[str, Any]:
     """`AsyncJobResponse` of a stored job; terminal-only fields are absent until the job ends."""
     body: dict[str, Any] = {"id": row.id}
@@ -58,22 +62,51 @@ def job_envelope(row: JobRow, faults: Faults) -> dict[str, Any]:
         body["request_id"] = row.request_id
     body["status"] = row.status
     body["created_at"] = rfc3339(row.created_at)
+    slip = ZONE_SLIP_S if faults.on("end-times-zone-shifted") else 0
     if row.completed_at is not None and not faults.on("completed-at-missing"):
-        body["completed_at"] = rfc3339(row.completed_at)
-    if row.expires_at is not None:
+        body["completed_at"] = rfc3339(add_seconds(row.completed_at, slip))
+    if row.expires_at is not None and not faults.on("expires-at-missing"):
         expires = row.expires_at
         if faults.on("expires-before-completion") and row.completed_at is not None:
             expires = add_seconds(row.completed_at, -1)
-        body["expires_at"] = rfc3339(expires)
+        body["expires_at"] = rfc3339(add_seconds(expires, slip))
     if row.status_code:
         body["status_code"] = row.status_code
+    if not row.terminal:
+        _in_flight_faults(body, row, faults)
     if row.status == COMPLETED:
-        body["result"] = (
-            None if faults.on("null-result") or row.response is None else json.loads(row.response)
-        )
+        body["result"] = _result(row, faults)
+        if faults.on("error-on-completed"):
+            body["error"] = error_body(429, "rate limited; retried")
     if row.status == FAILED and row.error is not None:
-        body["error"] = json.loads(row.error)
+        error = json.loads(row.error)
+        body["error"] = error_message_of(error) if faults.on("failed-error-flat") else error
+        if faults.on("result-on-failed"):
+            body["result"] = {}
+    if faults.on("stored-fields-leak"):
+        body["request_type"] = row.request_type
+        body["result_ttl"] = row.result_ttl
     return body
+
+
+def _in_flight_faults(body: dict[str, Any], row: JobRow, faults: Faults) -> None:
+    if faults.on("completed-at-in-flight"):
+        body["completed_at"] = rfc3339(row.created_at)
+    if faults.on("status-code-in-flight"):
+        body["status_code"] = 202
+
+
+def _result(row: JobRow, faults: Faults) -> Any:
+    if faults.on("null-result") or row.response is None:
+        return None
+    return row.response if faults.on("result-raw-text") else json.loads(row.response)
+
+
+def error_message_of(error: Any) -> str:
+    """The message of a stored BifrostError, as `failed-error-flat` sends it."""
+    inner = error.get("error") if isinstance(error, dict) else None
+    message = inner.get("message") if isinstance(inner, dict) else None
+    return str(message or error)
 
 
 def submit_envelope(row: JobRow, faults: Faults) -> dict[str, Any]:

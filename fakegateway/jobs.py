@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
-from uuid import uuid4
+from uuid import uuid1, uuid4
 
 from fakegateway import providers
+from fakegateway.contract import HARD_DEFAULT_TTL
 from fakegateway.envelope import dumps, error_body
 from fakegateway.faults import Faults
 from fakegateway.governance import Governance
@@ -74,7 +75,7 @@ class Executor:
         if self._faults.on("created-at-stale"):
             created -= timedelta(hours=1)
         row = JobRow(
-            id=uuid4().hex if self._faults.on("id-not-uuid") else str(uuid4()),
+            id=self._new_id(),
             request_id=request_id,
             request_type=request_type,
             status=PENDING,
@@ -94,6 +95,12 @@ class Executor:
         self._tasks[row.id] = task
         task.add_done_callback(lambda _: self._tasks.pop(row.id, None))
         return row
+
+    def _new_id(self) -> str:
+        """A random version-4 UUID, as Bifrost's `uuid.New().String()`."""
+        if self._faults.on("id-not-uuid"):
+            return uuid4().hex
+        return str(uuid1() if self._faults.on("id-uuid-v1") else uuid4())
 
     @property
     def in_flight(self) -> int:
@@ -174,7 +181,9 @@ class Executor:
     def _terminal(self, row: JobRow, outcome: Outcome) -> JobRow:
         """The job's row as its outcome makes it: completed with a result, or failed with an error."""
         completed = now()
-        expires = add_seconds(completed, row.result_ttl)
+        # The TTL counts from completion (contract §6).
+        start = row.created_at if self._faults.on("ttl-from-submit") else completed
+        expires = add_seconds(start, row.result_ttl)
         if outcome.status_code == 200 and outcome.result is not None:
             try:
                 response = dumps(self._tamper(row.request_type, outcome.result))
@@ -184,7 +193,7 @@ class Executor:
                 return replace(
                     row,
                     status=COMPLETED,
-                    status_code=200,
+                    status_code=0 if self._faults.on("completed-status-code-zero") else 200,
                     response=response,
                     error=None,
                     completed_at=completed,
@@ -194,6 +203,8 @@ class Executor:
         error = outcome.error or error_body(status_code, "provider returned no result")
         if self._faults.on("failed-status-code-zero"):
             status_code = 0
+        if self._faults.on("failed-ttl-ignored"):
+            expires = add_seconds(completed, HARD_DEFAULT_TTL)
         return replace(
             row,
             status=FAILED,

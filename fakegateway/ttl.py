@@ -10,6 +10,8 @@ from fakegateway.faults import Faults
 TTL_HEADER = "x-bf-async-job-result-ttl"
 _GO_INT = re.compile(r"[+-]?[0-9]+")
 _INT64_MAX = 2**63 - 1
+# What `ttl-default-ignored` uses instead of the configured default.
+IGNORED_DEFAULT_TTL = 86400
 
 
 def _go_atoi(text: str) -> int | None:
@@ -26,6 +28,8 @@ def result_ttl(header: str | None, default: int, faults: Faults) -> int | None:
     Missing, empty, non-numeric or negative → the configured default; "0" → 3600 (SubmitJob's
     hard-coded value, not the configured default); positive → as given.
     """
+    if faults.on("ttl-default-ignored"):
+        default = IGNORED_DEFAULT_TTL
     if faults.on("ttl-ignored") or not header:
         return default
     value = _go_atoi(header)

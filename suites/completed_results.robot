@@ -6,18 +6,18 @@ Resource         resources/jobs.resource
 
 Test Template    A Completed Job Result Should Hold A Non-Empty List
 
-Test Tags        lifecycle    global
+Test Tags        lifecycle    global    # robocop: off=could-be-test-tags
 
 
 *** Test Cases ***    ENDPOINT            FIELD
 Completed Chat Completions Job Has A Non-Empty Choices List (global)
-    [Tags]    chat-completions
+    [Tags]    chat-completions    behaviour:ENV-16    behaviour:ENV-17
                       chat-completions    choices
 Completed Embeddings Job Has A Non-Empty Data List (global)
-    [Tags]    embeddings
+    [Tags]    embeddings    behaviour:ENV-16    behaviour:ENV-17
                       embeddings          data
 Completed Rerank Job Has A Non-Empty Results List (global)
-    [Tags]    rerank
+    [Tags]    rerank    behaviour:ENV-16    behaviour:ENV-17
                       rerank              results
 
 

@@ -6,7 +6,7 @@ Resource         resources/jobs.resource
 
 Test Template    The Job Should Reach A Consistent Terminal State
 
-Test Tags        lifecycle    behaviour:STAT-05
+Test Tags        lifecycle    behaviour:STAT-05    behaviour:ENV-08    behaviour:ENV-11    behaviour:ENV-16
 
 
 *** Test Cases ***    ENDPOINT             MODE

@@ -6,7 +6,14 @@ Resource         resources/jobs.resource
 
 Test Template    Submitting A Job Should Return 202 With A Pending Envelope
 
-Test Tags        submit    behaviour:STAT-01
+Test Tags    submit
+...          behaviour:STAT-01
+...          behaviour:ENV-01
+...          behaviour:ENV-05
+...          behaviour:ENV-06
+...          behaviour:ENV-09
+...          behaviour:ENV-12
+...          behaviour:ENV-22
 
 
 *** Test Cases ***    ENDPOINT             MODE

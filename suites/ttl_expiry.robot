@@ -6,7 +6,7 @@ Resource         resources/ttl.resource
 
 Test Template    A Job Should Expire After Its TTL
 
-Test Tags        ttl    chat-completions    slow    behaviour:STAT-08
+Test Tags        ttl    chat-completions    slow    behaviour:STAT-08    behaviour:TTL-11
 
 Name             TTL Expiry
 

@@ -271,6 +271,74 @@ def _request_id_generated(gw: RunningGateway) -> None:
     assert len(ids) == 3 and all(ids)
 
 
+# job envelope (issue 19, contract §2)
+TTL_HEADER = "x-bf-async-job-result-ttl"
+FAILING_MODEL = "openai/gpt-4o-mini-fail-429"
+STORED_ONLY = {"request_type", "response", "virtual_key_id", "webhook_endpoint_id", "result_ttl"}
+
+
+def seconds_between(body: dict[str, Any], start: str, end: str) -> float:
+    return (datetime.fromisoformat(body[end]) - datetime.fromisoformat(body[start])).total_seconds()
+
+
+@check("id-uuid-v1")
+def _uuid_v4(gw: RunningGateway) -> None:
+    assert uuid.UUID(gw.submit().json()["id"]).version == 4
+
+
+@check("status-openai-words", "completed-at-in-flight", "status-code-in-flight")
+def _in_flight_fields(gw: RunningGateway) -> None:
+    submitted = gw.submit(model=SLOW_MODEL).json()
+    polled = gw.poll("chat_completion", submitted["id"]).json()
+    for body in (submitted, polled):
+        assert body["status"] in ("pending", "processing"), body
+        assert not {"completed_at", "expires_at", "status_code", "result", "error"} & set(body), body
+
+
+@check("created-at-restamped", "end-times-zone-shifted")
+def _time_relations(gw: RunningGateway) -> None:
+    submitted = gw.submit().json()
+    body = gw.wait_terminal("chat_completion", submitted["id"]).json()
+    assert body["created_at"] == submitted["created_at"]
+    assert seconds_between(body, "created_at", "completed_at") >= 0
+
+
+@check("expires-at-missing", "ttl-from-submit")
+def _expires_from_completion(gw: RunningGateway) -> None:
+    body = finished(gw, headers={TTL_HEADER: "120"}, model=SLOW_MODEL)[1].json()
+    assert "expires_at" in body and seconds_between(body, "completed_at", "expires_at") == 120
+
+
+@check("expires-at-on-submit-with-ttl")
+def _no_expiry_at_submit(gw: RunningGateway) -> None:
+    body = gw.submit(headers={TTL_HEADER: "120"}).json()
+    assert set(body) == {"id", "request_id", "status", "created_at"}, body
+
+
+@check("completed-status-code-zero", "error-on-completed", "result-raw-text")
+def _completed_fields(gw: RunningGateway) -> None:
+    body = finished(gw)[1].json()
+    assert body.get("status_code") == 200 and "error" not in body and isinstance(body["result"], dict), body
+
+
+@check("result-on-failed", "failed-error-flat", "failed-ttl-ignored")
+def _failed_fields(gw: RunningGateway) -> None:
+    body = finished(gw, headers={TTL_HEADER: "120"}, model=FAILING_MODEL)[1].json()
+    assert body["status"] == "failed" and "result" not in body, body
+    error = body["error"]
+    assert isinstance(error, dict) and error["error"]["message"], error
+    assert error["status_code"] == body["status_code"]
+    assert seconds_between(body, "completed_at", "expires_at") == 120
+
+
+@check("stored-fields-leak")
+def _stored_fields(gw: RunningGateway) -> None:
+    submitted = gw.submit(headers={"x-bf-vk": VK})
+    polled = gw.wait_terminal("chat_completion", submitted.json()["id"], {"x-bf-vk": VK})
+    for body in (submitted.json(), polled.json()):
+        assert not STORED_ONLY & set(body), body
+
+
 # ttl
 @check("ttl-ignored", "ttl-minutes")
 def _ttl_custom(gw: RunningGateway) -> None:
@@ -296,6 +364,30 @@ def _ttl_invalid(gw: RunningGateway) -> None:
 def _expired(gw: RunningGateway) -> None:
     job_id, _ = finished(gw, headers={"x-bf-async-job-result-ttl": "1"})
     wait_for(lambda: gw.poll("chat_completion", job_id), lambda r: r.status_code == 404, DEADLINE_S)
+
+
+# storage, TTL and retrieval (issue 19, contract §6)
+@check("ttl-default-ignored")
+def _ttl_default(gw: RunningGateway) -> None:
+    assert ttl_seconds(gw, "") == 3600
+
+
+@check("key-looked-up-after-webhook")
+def _key_before_webhook(gw: RunningGateway) -> None:
+    response = gw.submit(headers={"x-bf-vk": UNKNOWN_VK, "x-bf-async-webhook": "no-such-endpoint"})
+    assert response.status_code == 400
+    assert "virtual key not found" in response.json()["error"]["message"]
+
+
+@check("type-mismatch-as-not-found")
+def _type_mismatch_message(gw: RunningGateway) -> None:
+    job_id = gw.submit_ok("text_completion")
+    assert gw.poll("chat_completion", job_id).json()["error"]["message"] == "operation type mismatch"
+
+
+@check("not-found-raw-db-error")
+def _not_found_message(gw: RunningGateway) -> None:
+    assert gw.poll("chat_completion", NIL_UUID).json()["error"]["message"] == "job not found or expired"
 
 
 # auth

@@ -301,6 +301,11 @@ def add_tags(mapping: dict[str, list[str]], suites: Path = ROOT / "suites") -> l
 
     class AddTags(ModelTransformer):  # type: ignore[misc]
         changed = False
+        file_tags: set[str] = set()  # noqa: RUF012 - the file's Test Tags, which every test has
+
+        def visit_TestTags(self, node):  # type: ignore[no-untyped-def]
+            self.file_tags = {v.lower() for v in node.values}
+            return node
 
         def visit_TestCase(self, node):  # type: ignore[no-untyped-def]
             wanted = remaining.pop(node.name, None)
@@ -308,7 +313,8 @@ def add_tags(mapping: dict[str, list[str]], suites: Path = ROOT / "suites") -> l
                 return node
             tags_node = next((s for s in node.body if isinstance(s, Tags)), None)
             old = list(tags_node.values) if tags_node is not None else []
-            new = old + [f"{TAG_PREFIX}{bid}" for bid in wanted if f"{TAG_PREFIX}{bid}" not in old]
+            have = {v.lower() for v in old} | self.file_tags
+            new = old + [f"{TAG_PREFIX}{bid}" for bid in wanted if f"{TAG_PREFIX}{bid}".lower() not in have]
             if new == old:
                 return node
             statement = Tags.from_params(new, indent="    ", separator="    ")

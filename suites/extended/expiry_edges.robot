@@ -7,7 +7,7 @@ Resource         resources/jobs.resource
 
 Test Template    A Job Should Be Served Inside Its TTL And Gone After It
 
-Test Tags        extended    ttl    chat-completions    slow    behaviour:STAT-08
+Test Tags        extended    ttl    chat-completions    slow    behaviour:STAT-08    behaviour:TTL-11
 
 
 *** Test Cases ***    KEY

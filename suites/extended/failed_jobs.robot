@@ -11,7 +11,15 @@ Test Tags        extended    requires-failing-model
 
 *** Test Cases ***
 Failed Chat Completions Job Reports The Provider Error
-    [Tags]    lifecycle    chat-completions    behaviour:STAT-06
+    [Tags]    lifecycle
+    ...       chat-completions
+    ...       behaviour:STAT-06
+    ...       behaviour:ENV-08
+    ...       behaviour:ENV-11
+    ...       behaviour:ENV-15
+    ...       behaviour:ENV-18
+    ...       behaviour:ENV-19
+    ...       behaviour:TTL-03
     A Failed Chat Job Should Report The Provider Error
 
 Failed Job Retrieved On The Integration Route Answers With Its Error Status

@@ -9,7 +9,13 @@ Test Tags        extended    lifecycle    chat-completions    requires-slow-mode
 
 *** Test Cases ***
 Slow Job Answers 202 Without Terminal Fields Until It Completes
-    [Tags]    behaviour:STAT-04    behaviour:STAT-05
+    [Tags]    behaviour:STAT-04
+    ...       behaviour:STAT-05
+    ...       behaviour:ENV-04
+    ...       behaviour:ENV-09
+    ...       behaviour:ENV-12
+    ...       behaviour:ENV-13
+    ...       behaviour:ENV-18
     A Slow Job Should Be Seen In Flight Until It Completes
 
 

@@ -10,18 +10,18 @@ Test Tags        extended    chat-completions
 
 *** Test Cases ***
 Job Id And Times Stay The Same Across Polls
-    [Tags]    lifecycle
+    [Tags]    lifecycle    behaviour:ENV-05    behaviour:ENV-07    behaviour:ENV-10    behaviour:ENV-24
     ${watched}=    Watch A Job    chat-completions
     Job Id And Times Should Stay The Same Across Polls    ${watched}
 
 Job Status Never Goes Backwards Across Polls
     [Documentation]    Watched with ASYNC_SLOW_MODEL, so the polls see the job in flight and then finished.
-    [Tags]    lifecycle    requires-slow-model
+    [Tags]    lifecycle    requires-slow-model    behaviour:ENV-04    behaviour:TTL-02
     ${watched}=    Watch A Job    chat-completions    ${ASYNC_SLOW_MODEL}
     Job Status Should Never Go Backwards    ${watched}
 
 Repeated Polls Of A Finished Job Return The Same Envelope
-    [Tags]    lifecycle
+    [Tags]    lifecycle    behaviour:TTL-02
     ${watched}=    Watch A Job    chat-completions
     Repeated Polls Of The Finished Job Should Be Identical    ${watched}
 
@@ -31,13 +31,13 @@ Every Answer About A Job Is JSON
     Every Answer About The Job Should Be JSON    ${watched}
 
 Submit Echoes The Sent X-Request-Id As The Request Id
-    [Tags]    submit
+    [Tags]    submit    behaviour:ENV-02
     Submit Should Echo The Request Id
 
 Jobs Submitted Without X-Request-Id Each Get Their Own Request Id
     [Documentation]    Where the gateway returns request_id (newer builds), a job submitted without
     ...    x-request-id gets one of its own; on four endpoints, no two jobs share one.
-    [Tags]    submit    text-completions    embeddings    responses
+    [Tags]    submit    text-completions    embeddings    responses    behaviour:ENV-03
     Jobs Submitted Without A Request Id Should Each Get Their Own
 
 
