@@ -176,6 +176,9 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
     if ttl is None:
         return error_response(400, f"invalid {TTL_HEADER} header", faults)
 
+    if faults.on("webhook-result-url-absolute"):
+        gateway.dispatcher.origin = f"{request.scheme}://{request.host}"
+
     row = gateway.executor.submit(
         request_type=endpoint.request_type,
         model=model,
@@ -324,6 +327,14 @@ async def poll(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
         return error_response(404, type_message, faults)
     if faults.on("integration-jobs-separate") and row.id in gateway.integration_job_ids:
         return error_response(404, contract.JOB_NOT_FOUND, faults)
+    webhook_name = request.headers.get(WEBHOOK_HEADER, "").strip()
+    if webhook_name and faults.on("webhook-poll-header-read"):
+        # The regression: the poll resolves the header as a submit does, and notifies on a finished job.
+        webhook_endpoint_id, problem = resolve_submit_webhook(gateway, webhook_name)
+        if problem:
+            return error_response(400, problem, faults)
+        if webhook_endpoint_id is not None and row.terminal:
+            gateway.dispatcher.job_finished(row, webhook_endpoint_id)
     return send_job(gateway, _served_row(gateway, row))
 
 

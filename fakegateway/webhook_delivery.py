@@ -8,7 +8,10 @@ one gets the degraded body), signs the body, posts it, and records the outcome.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import hashlib
+import hmac
 import ipaddress
 import json
 import logging
@@ -44,6 +47,7 @@ from fakegateway.webhooks import (
 log = logging.getLogger("fakegateway.webhooks")
 
 JITTER = 0.2  # ±20 %, as Bifrost's backoff
+GO_USER_AGENT = "Go-http-client/1.1"  # a Go client with no User-Agent set (`webhook-user-agent-default`)
 
 
 @dataclass(frozen=True)
@@ -68,11 +72,18 @@ class Attempt:
 
 def outcome_of(status_code: int, faults: Faults) -> str:
     """Any 2xx delivers; 0, 408, 429 and 5xx may be retried; anything else is final."""
-    if 200 <= status_code < 300:
+    narrow_2xx = faults.on("webhook-2xx-not-delivered") and status_code not in (200, 204)
+    if 200 <= status_code < 300 and not narrow_2xx:
         return DELIVERED
-    retryable = status_code in (0, 408, 429) or status_code >= 500
+    retryable = status_code in (0, 408, 429) or status_code >= 500 or 200 <= status_code < 300
     if faults.on("webhook-retry-on-404") and 400 <= status_code < 500:
         retryable = True
+    if faults.on("webhook-retry-on-3xx") and 300 <= status_code < 400:
+        retryable = True
+    if faults.on("webhook-408-429-final") and status_code in (408, 429):
+        retryable = False
+    if faults.on("webhook-transport-error-final") and status_code == 0:
+        retryable = False
     if retryable and not faults.on("webhook-not-retried"):
         return RETRYABLE
     return PERMANENT
@@ -104,6 +115,7 @@ class Dispatcher:
         self, registry: Registry, store: JobStore, faults: Faults, backoff_scale: float = 1.0
     ) -> None:
         self.registry = registry
+        self.origin = ""  # the gateway's origin as clients reach it (only `webhook-result-url-absolute`)
         self._store = store
         self._faults = faults
         self._scale = backoff_scale
@@ -143,8 +155,9 @@ class Dispatcher:
                 continue  # the endpoint did not subscribe to this event; the job is unaffected
             copies = 2 if faults.on("webhook-duplicate") else 1
             for _ in range(copies):
+                webhook_id = endpoint.id if faults.on("webhook-id-shared") else str(uuid4())
                 note = Notification(
-                    str(uuid4()), endpoint.id, row.id, row.request_id, event, row.status, snapshot=row
+                    webhook_id, endpoint.id, row.id, row.request_id, event, row.status, snapshot=row
                 )
                 self._spawn(self._deliver(note))
 
@@ -166,9 +179,13 @@ class Dispatcher:
     # ------------------------------------------------------------------ attempts
     async def _deliver(self, note: Notification) -> None:
         attempt_no = 1
+        # The regression `webhook-endpoint-state-ignored` keeps the endpoint as it was enqueued.
+        enqueued = self.registry.get(note.endpoint_id)
+        if not self._faults.on("webhook-endpoint-state-ignored"):
+            enqueued = None
         while True:
-            outcome = await self._attempt(note, attempt_no)
-            endpoint = self.registry.get(note.endpoint_id)
+            outcome = await self._attempt(note, attempt_no, enqueued)
+            endpoint = enqueued or self.registry.get(note.endpoint_id)
             if outcome != RETRYABLE or endpoint is None:
                 return
             spec = endpoint.spec
@@ -184,9 +201,10 @@ class Dispatcher:
             if self._faults.on("webhook-id-changes"):
                 note = replace(note, webhook_id=str(uuid4()))
 
-    async def _attempt(self, note: Notification, attempt_no: int) -> str:
-        endpoint = self.registry.get(note.endpoint_id)
-        if endpoint is None or endpoint.spec.disabled:
+    async def _attempt(self, note: Notification, attempt_no: int, enqueued: Endpoint | None = None) -> str:
+        faults = self._faults
+        endpoint = enqueued or self.registry.get(note.endpoint_id)
+        if endpoint is None or (endpoint.spec.disabled and enqueued is None):
             why = "endpoint deleted" if endpoint is None else "endpoint disabled"
             self._record(note, attempt_no, PERMANENT, Attempt(0, why))
             return PERMANENT
@@ -194,14 +212,18 @@ class Dispatcher:
         row = self._store.find(note.job_id, at=now())
         if row is not None and not row.terminal and note.snapshot is not None:
             row = note.snapshot
+        if row is None and faults.on("webhook-expired-body-full"):
+            row = note.snapshot  # the regression: the expired job is rendered from the enqueued row
         path = BY_TYPE[row.request_type].path if row is not None and row.request_type in BY_TYPE else None
         result_url = None if path is None else f"{path}/{note.job_id}"
-        if result_url is not None and self._faults.on("webhook-result-url-wrong"):
+        if result_url is not None and faults.on("webhook-result-url-wrong"):
             result_url = f"/v1/async/jobs/{note.job_id}"
+        if result_url is not None and faults.on("webhook-result-url-absolute"):
+            result_url = self.origin + result_url
         inline = spec.include_response
-        if self._faults.on("webhook-fat-payload"):
+        if faults.on("webhook-fat-payload"):
             inline = True
-        if self._faults.on("webhook-include-response-ignored"):
+        if faults.on("webhook-include-response-ignored"):
             inline = False
         body = payload(
             note.event,
@@ -210,12 +232,20 @@ class Dispatcher:
             row,
             result_url,
             inline=inline,
-            max_kbs=spec.max_response_payload_kbs,
+            max_kbs=1 << 30 if faults.on("webhook-payload-cap-ignored") else spec.max_response_payload_kbs,
         )
+        body = self._tamper(body, note.event)
         async with self._limit(endpoint):
-            attempt = await self.post(endpoint, note.webhook_id, note.event, body)
-        outcome = outcome_of(attempt.status_code, self._faults)
-        if outcome == RETRYABLE and attempt_no > spec.max_retries:
+            attempt = await self.post(
+                endpoint,
+                note.webhook_id,
+                note.event,
+                body,
+                custom_headers=not faults.on("webhook-custom-headers-dropped"),
+            )
+        outcome = outcome_of(attempt.status_code, faults)
+        allowed = spec.max_retries + (1 if faults.on("webhook-retries-past-max") else 0)
+        if outcome == RETRYABLE and attempt_no > allowed:
             outcome = EXHAUSTED
         self._record(note, attempt_no, outcome, attempt)
         moment = now()
@@ -226,6 +256,22 @@ class Dispatcher:
             endpoint.consecutive_failures += 1
             endpoint.last_failure_at = moment
         return outcome
+
+    def _tamper(self, body: dict[str, Any], event: str) -> dict[str, Any]:
+        """The payload regressions that change a rendered body (each only when its fault is on)."""
+        faults = self._faults
+        data = body["data"]
+        if faults.on("webhook-created-at-unix"):
+            body["created_at"] = int(time.time())
+        if faults.on("webhook-status-stale") and "result_expired" not in data:
+            data["status"] = "processing"
+        if faults.on("webhook-status-code-missing") and event == FAILED_EVENT:
+            data.pop("status_code", None)
+        if faults.on("webhook-expires-at-wrong") and "completed_at" in data and "result_expires_at" in data:
+            data["result_expires_at"] = data["completed_at"]
+        if faults.on("webhook-error-not-inlined"):
+            data.pop("error", None)
+        return body
 
     def _limit(self, endpoint: Endpoint) -> asyncio.Semaphore:
         size = endpoint.spec.max_concurrent_deliveries
@@ -255,29 +301,48 @@ class Dispatcher:
         )
         log.info("webhook %s attempt %d to %s: %s", note.webhook_id, attempt_no, note.endpoint_id, outcome)
 
-    async def post(self, endpoint: Endpoint, webhook_id: str, event: str, body: dict[str, Any]) -> Attempt:
+    async def post(
+        self,
+        endpoint: Endpoint,
+        webhook_id: str,
+        event: str,
+        body: dict[str, Any],
+        *,
+        custom_headers: bool = True,
+    ) -> Attempt:
         """One signed POST to the endpoint; transport problems come back as status 0."""
+        faults = self._faults
         spec = endpoint.spec
         if problem := loopback_problem(spec.url):
             return Attempt(0, problem)
         raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
         seconds = time.time()
-        timestamp = str(int(seconds * 1000) if self._faults.on("webhook-timestamp-ms") else int(seconds))
-        headers = {**spec.headers}
-        headers.update(
-            {
-                "Content-Type": "application/json",
-                "User-Agent": USER_AGENT,
-                "webhook-id": webhook_id,
-                "webhook-timestamp": timestamp,
-                "X-Bifrost-Event": event,
-            }
-        )
-        if not self._faults.on("webhook-unsigned"):
+        timestamp = str(int(seconds * 1000) if faults.on("webhook-timestamp-ms") else int(seconds))
+        custom = dict(spec.headers) if custom_headers else {}
+        headers = {
+            "Content-Type": "text/plain" if faults.on("webhook-content-type-text") else "application/json",
+            "User-Agent": GO_USER_AGENT if faults.on("webhook-user-agent-default") else USER_AGENT,
+            "webhook-id": webhook_id,
+            "webhook-timestamp": timestamp,
+            "X-Bifrost-Event": event,
+        }
+        if faults.on("webhook-event-header-missing"):
+            del headers["X-Bifrost-Event"]
+        if faults.on("webhook-reserved-header-override"):
+            # The regression: custom headers are set after Bifrost's own, so a reserved name wins.
+            taken = {name.lower() for name in custom}
+            headers = {name: value for name, value in headers.items() if name.lower() not in taken}
+            headers.update(custom)
+        else:
+            headers = {**custom, **headers}
+        if not faults.on("webhook-unsigned"):
             key = secret_key(endpoint.secret)
-            if self._faults.on("webhook-bad-signature"):
+            if faults.on("webhook-bad-signature"):
                 key = endpoint.secret.encode()  # the regression: the whole secret text as the key
             headers["webhook-signature"] = signature(key, webhook_id, timestamp, raw)
+            if faults.on("webhook-signs-body-only"):
+                digest = hmac.new(key, raw, hashlib.sha256).digest()
+                headers["webhook-signature"] = "v1," + base64.b64encode(digest).decode()
         if self._session is None:
             return Attempt(0, "the gateway is not running")
         try:

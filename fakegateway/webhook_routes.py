@@ -16,8 +16,10 @@ from aiohttp import web
 from fakegateway.envelope import error_response, json_response
 from fakegateway.gateway import GATEWAY, Gateway
 from fakegateway.webhooks import (
+    COMPLETED_EVENT,
     EVENTS,
     REDACTED,
+    RESERVED_HEADERS,
     Endpoint,
     NameTakenError,
     SpecError,
@@ -41,7 +43,17 @@ def resolve_submit_webhook(gateway: Gateway, name: str) -> tuple[str | None, str
         return None, f'{_RESOLVE_PREFIX}unknown webhook endpoint with name "{name}"'
     if endpoint.spec.disabled and not faults.on("webhook-disabled-accepted"):
         return None, f'{_RESOLVE_PREFIX}webhook endpoint "{name}" is disabled'
+    if faults.on("webhook-unsubscribed-refused") and COMPLETED_EVENT not in endpoint.spec.events:
+        # The regression: the event filter runs at submit instead of at enqueue.
+        return None, f'{_RESOLVE_PREFIX}webhook endpoint "{name}" is not subscribed to {COMPLETED_EVENT}'
     return endpoint.id, None
+
+
+def reserved_headers(gateway: Gateway) -> frozenset[str]:
+    """Header names an endpoint may not set (`webhook-reserved-header-override`: the webhook-* ones only)."""
+    if gateway.faults.on("webhook-reserved-header-override"):
+        return frozenset(name for name in RESERVED_HEADERS if name.startswith("webhook-"))
+    return RESERVED_HEADERS
 
 
 def _error(request: web.Request, status: int, message: str) -> web.Response:
@@ -80,7 +92,7 @@ async def create(request: web.Request) -> web.StreamResponse:
     gateway = request.app[GATEWAY]
     try:
         body = await _json_body(request)
-        spec = parse_spec(body)
+        spec = parse_spec(body, reserved=reserved_headers(gateway))
         secret = body.get("secret") if isinstance(body, dict) else None
         if secret is not None and not isinstance(secret, str):
             raise SpecError("secret must be a string")
@@ -159,7 +171,7 @@ async def replace_endpoint(request: web.Request, endpoint: Endpoint) -> web.Stre
     if gateway.faults.on("webhook-redacted-header-stored"):
         stored = {name: REDACTED for name in stored}  # the placeholder itself gets stored
     try:
-        spec = parse_spec(await _json_body(request), stored)
+        spec = parse_spec(await _json_body(request), stored, reserved=reserved_headers(gateway))
         gateway.webhooks.replace(endpoint, spec)
     except SpecError as exc:
         return _error(request, 400, str(exc))

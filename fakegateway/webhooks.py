@@ -120,7 +120,9 @@ class EndpointSpec:
     max_concurrent_deliveries: int = KNOB_DEFAULTS["max_concurrent_deliveries"]
 
 
-def parse_spec(body: Any, stored_headers: Mapping[str, str] | None = None) -> EndpointSpec:
+def parse_spec(
+    body: Any, stored_headers: Mapping[str, str] | None = None, *, reserved: frozenset[str] = RESERVED_HEADERS
+) -> EndpointSpec:
     """Validate a create/replace body; `<REDACTED>` header values take the stored value."""
     if not isinstance(body, dict):
         raise SpecError("invalid request body: expected a JSON object")
@@ -137,7 +139,7 @@ def parse_spec(body: Any, stored_headers: Mapping[str, str] | None = None) -> En
         name=name.strip(),
         url=_url(body.get("url"), allow_private=allow_private),
         events=_events(body.get("events")),
-        headers=_headers(body.get("headers"), stored_headers or {}),
+        headers=_headers(body.get("headers"), stored_headers or {}, reserved),
         include_response=_flag(body, "include_response"),
         allow_private_network=allow_private,
         disabled=_flag(body, "disabled"),
@@ -205,7 +207,7 @@ def _url(value: Any, *, allow_private: bool) -> str:
     return url
 
 
-def _headers(value: Any, stored: Mapping[str, str]) -> dict[str, str]:
+def _headers(value: Any, stored: Mapping[str, str], reserved: frozenset[str]) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -214,7 +216,7 @@ def _headers(value: Any, stored: Mapping[str, str]) -> dict[str, str]:
     for name, raw in value.items():
         if not name or not set(name) <= _HEADER_NAME_CHARS:
             raise SpecError(f"header name {name!r} is not valid")
-        if name.lower() in RESERVED_HEADERS:
+        if name.lower() in reserved:
             raise SpecError(f"header {name} is reserved for delivery and cannot be set")
         text = raw.get("value") if isinstance(raw, dict) else raw
         if not isinstance(text, str):

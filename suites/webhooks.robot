@@ -18,25 +18,72 @@ Test Tags         webhooks
 
 *** Test Cases ***
 Completed Job Sends One Signed Notification With A Thin Payload
+    [Tags]    behaviour:WH-01
+    ...       behaviour:WH-08
+    ...       behaviour:WH-09
+    ...       behaviour:WH-10
+    ...       behaviour:WH-13
+    ...       behaviour:WH-14
+    ...       behaviour:WH-15
+    ...       behaviour:WH-18
+    ...       behaviour:WH-19
+    ...       behaviour:WH-20
+    ...       behaviour:WH-21
+    ...       behaviour:WH-22
+    ...       behaviour:WH-24
+    ...       behaviour:WH-26
+    ...       behaviour:WH-40
     A Completed Job Should Send One Signed Thin Notification
 
 Failed Job Sends A Failed-Job Notification With Its Status Code
     [Tags]    requires-failing-model
+    ...       behaviour:WH-01
+    ...       behaviour:WH-09
+    ...       behaviour:WH-10
+    ...       behaviour:WH-13
+    ...       behaviour:WH-14
+    ...       behaviour:WH-15
+    ...       behaviour:WH-18
+    ...       behaviour:WH-19
+    ...       behaviour:WH-20
+    ...       behaviour:WH-21
+    ...       behaviour:WH-22
+    ...       behaviour:WH-23
+    ...       behaviour:WH-24
+    ...       behaviour:WH-26
+    ...       behaviour:WH-40
     A Failed Job Should Send A Failed-Job Notification
 
 Include Response Inlines The Job Result
     [Tags]    webhooks-api
+    ...       behaviour:WH-01
+    ...       behaviour:WH-09
+    ...       behaviour:WH-10
+    ...       behaviour:WH-15
+    ...       behaviour:WH-20
+    ...       behaviour:WH-21
+    ...       behaviour:WH-22
+    ...       behaviour:WH-24
+    ...       behaviour:WH-27
     Include Response Should Inline The Result
 
 Receiver Answering 500 Is Retried With The Same Webhook Id Until It Answers 2xx
-    [Tags]    webhooks-api    slow
+    [Tags]    webhooks-api
+    ...       slow
+    ...       behaviour:WH-11
+    ...       behaviour:WH-14
+    ...       behaviour:WH-18
+    ...       behaviour:WH-19
+    ...       behaviour:WH-31
+    ...       behaviour:WH-32
     A Failing Receiver Should Be Retried With The Same Webhook Id
 
 Receiver Answering 404 Gets Exactly One Attempt
-    [Tags]    webhooks-api
+    [Tags]    webhooks-api    behaviour:WH-37
     A Receiver Answering 404 Should Get Exactly One Attempt
 
 Tampered Body Or Wrong Secret Fails Signature Verification
+    [Tags]    behaviour:WH-01    behaviour:WH-13    behaviour:WH-14    behaviour:WH-18    behaviour:WH-19
     Tampering Should Break The Signature
 
 Rotated Secret Signs The Next Notification
@@ -44,10 +91,11 @@ Rotated Secret Signs The Next Notification
     A Rotated Secret Should Sign The Next Notification
 
 Unsubscribed Event Sends No Notification
-    [Tags]    webhooks-api
+    [Tags]    webhooks-api    behaviour:WH-41    behaviour:WH-42
     An Unsubscribed Event Should Send Nothing
 
 Unknown Webhook Name Is Refused At Submit
+    [Tags]    behaviour:WH-04
     An Unknown Webhook Name Should Be Refused At Submit
 
 Unknown Webhook Name Is Refused On The Integration Route
@@ -55,21 +103,35 @@ Unknown Webhook Name Is Refused On The Integration Route
     An Unknown Webhook Name Should Be Refused On The Integration Route
 
 Disabled Webhook Endpoint Is Refused At Submit
-    [Tags]    webhooks-api
+    [Tags]    webhooks-api    behaviour:WH-05
     A Disabled Webhook Endpoint Should Be Refused At Submit
 
 Job Without The Webhook Header Sends No Notification
+    [Tags]    behaviour:WH-03
     A Job Without The Webhook Header Should Send Nothing
 
 Deliveries History Lists Each Attempt With Its Outcome
-    [Tags]    webhooks-api    slow
+    [Tags]    webhooks-api    slow    behaviour:WH-31    behaviour:WH-32
     The Deliveries History Should List Each Attempt
 
 Concurrent Jobs Each Get Exactly One Notification
+    [Tags]    behaviour:WH-01
+    ...       behaviour:WH-08
+    ...       behaviour:WH-12
+    ...       behaviour:WH-14
+    ...       behaviour:WH-18
+    ...       behaviour:WH-19
+    ...       behaviour:WH-40
     Concurrent Jobs Should Each Get Their Own Notification
 
 Job Created On The Integration Route Sends One Signed Notification
     [Tags]    responses
+    ...       behaviour:WH-01
+    ...       behaviour:WH-08
+    ...       behaviour:WH-14
+    ...       behaviour:WH-18
+    ...       behaviour:WH-19
+    ...       behaviour:WH-40
     A Job Created On The Integration Route Should Send One Signed Notification
 
 New Endpoint Shows Its Secret Once And Redacts Header Values

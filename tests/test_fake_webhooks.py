@@ -781,6 +781,146 @@ def _disabled_name(gw: RunningGateway, receiver: Receiver) -> None:
     assert gw.submit("chat_completion", {HEADER: hook.name}).status_code == 400
 
 
+# --- issue 19: opt-in, delivery headers, signing, payload and retries (WH-01..WH-49) ---------
+@check("webhook-poll-header-read")
+def _poll_header_ignored(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver)
+    job_id = gw.submit_ok()
+    gw.wait_terminal("chat_completion", job_id)
+    for name in ("no-such-endpoint", hook.name):
+        assert gw.get(f"/v1/async/chat/completions/{job_id}", {HEADER: name}).status_code == 200
+    assert receiver.watch_quietly(lambda d: True, 0, time.monotonic() + QUIET_S) == []
+
+
+@check(
+    "webhook-content-type-text",
+    "webhook-user-agent-default",
+    "webhook-event-header-missing",
+    "webhook-custom-headers-dropped",
+)
+def _delivery_headers(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver, headers={"X-Receiver-Token": "t0ken"})
+    (delivery,) = hook.wait(job_id=hook.submit())
+    assert delivery.headers["content-type"] == "application/json"
+    assert delivery.headers["user-agent"] == "Bifrost-Webhooks/1.0"
+    assert delivery.headers["x-bifrost-event"] == "async_job.completed"
+    assert delivery.headers["x-receiver-token"] == "t0ken"
+
+
+@check("webhook-id-shared")
+def _distinct_webhook_ids(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver)
+    hook.submit()
+    hook.submit()
+    assert len({d.webhook_id for d in hook.wait(2)}) == 2
+
+
+@check("webhook-reserved-header-override")
+def _reserved_header(gw: RunningGateway, receiver: Receiver) -> None:
+    for name in ("User-Agent", "X-Bifrost-Event", "Content-Type"):
+        body = {**VALID, "name": f"reserved-{name}", "headers": {name: "mine"}}
+        assert gw.post(API, json=body).status_code == 400, name
+
+
+@check(
+    "webhook-signs-body-only",
+    "webhook-created-at-unix",
+    "webhook-status-stale",
+    "webhook-expires-at-wrong",
+    "webhook-result-url-absolute",
+)
+def _completed_body(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver)
+    job_id = hook.submit()
+    (delivery,) = hook.wait(job_id=job_id)
+    verify(hook.secret, delivery.headers, delivery.body, tolerance=60)
+    created_at = delivery.json["created_at"]
+    assert isinstance(created_at, str)
+    datetime.fromisoformat(created_at)
+    job = gw.wait_terminal("chat_completion", job_id).json()
+    assert delivery.data["status"] == "completed"
+    assert delivery.data["result_expires_at"] == job["expires_at"]
+    assert delivery.data["result_url"] == f"/v1/async/chat/completions/{job_id}"
+
+
+@check("webhook-status-code-missing")
+def _failed_status_code(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver)
+    (delivery,) = hook.wait(job_id=hook.submit(model=FAILING_MODEL))
+    assert delivery.data["status_code"] == 429
+
+
+@check("webhook-error-not-inlined")
+def _error_inlined(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver, include_response=True)
+    job_id = hook.submit(model=FAILING_MODEL)
+    (delivery,) = hook.wait(job_id=job_id)
+    assert delivery.data["error"] == gw.wait_terminal("chat_completion", job_id).json()["error"]
+
+
+@check("webhook-payload-cap-ignored")
+def _payload_cap(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver, include_response=True, max_response_payload_kbs=1)
+    (delivery,) = hook.wait(job_id=gw.submit_ok("embedding", {HEADER: hook.name}))
+    assert delivery.data.get("response_omitted") is True and "response" not in delivery.data
+
+
+@check("webhook-expired-body-full")
+def _expired_body(gw: RunningGateway, receiver: Receiver) -> None:
+    # 150 s of backoff is 1.5 s here: the retry comes after the job's 1 s TTL.
+    hook = Hook(gw, receiver, retry_backoff_initial_seconds=150, retry_backoff_max_seconds=150)
+    receiver.answer(hook.path, 500)
+    job_id = gw.submit_ok("chat_completion", {HEADER: hook.name, "x-bf-async-job-result-ttl": "1"})
+    got, reached = receiver.wait_for(lambda d: d.job_id == job_id, 2, WAIT_S)
+    assert reached, got
+    assert got[1].data.get("result_expired") is True and "result_url" not in got[1].data
+
+
+@check("webhook-2xx-not-delivered", "webhook-retry-on-3xx")
+def _one_attempt(gw: RunningGateway, receiver: Receiver) -> None:
+    for status in (202, 302):
+        hook = Hook(gw, receiver)
+        receiver.answer(hook.path, status)
+        hook.wait(1, job_id=hook.submit())
+
+
+@check("webhook-408-429-final")
+def _retried_408_429(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver)
+    receiver.answer(hook.path, 408, 429)
+    hook.wait(3, job_id=hook.submit())
+
+
+@check("webhook-transport-error-final", "webhook-retries-past-max")
+def _transport_error_retried(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver, url="http://127.0.0.1:1/unreachable", max_retries=1)
+    hook.submit()
+    deadline = time.monotonic() + WAIT_S
+    while len(hook.history()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(QUIET_S)
+    assert [(r["outcome"], r["status_code"]) for r in hook.history()] == [
+        ("retryable_failure", 0),
+        ("exhausted", 0),
+    ]
+
+
+@check("webhook-endpoint-state-ignored")
+def _deleted_before_retry(gw: RunningGateway, receiver: Receiver) -> None:
+    # 30 s of backoff is 0.3 s here: time enough to delete the endpoint before the retry.
+    hook = Hook(gw, receiver, retry_backoff_initial_seconds=30, retry_backoff_max_seconds=30)
+    receiver.answer(hook.path, 500)
+    hook.wait(1, job_id=hook.submit(), quiet=0)
+    assert gw.request("DELETE", f"{API}/{hook.id}").status_code == 200
+    assert len(receiver.watch_quietly(lambda d: d.path == hook.path, 1, time.monotonic() + 0.6)) == 1
+
+
+@check("webhook-unsubscribed-refused")
+def _unsubscribed_accepted(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver, events=["async_job.failed"])
+    assert gw.submit("chat_completion", {HEADER: hook.name}).status_code == 202
+
+
 @check("webhook-redacted-header-stored")
 def _redacted(gw: RunningGateway, receiver: Receiver) -> None:
     hook = Hook(gw, receiver, headers={"X-Receiver-Token": "t0ken"})
