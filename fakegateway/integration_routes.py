@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
+from uuid import uuid4
 
 from aiohttp import web
 
@@ -99,9 +100,9 @@ def _shaped(gateway: Gateway, route: IntegrationRoute) -> IntegrationRoute:
     return route
 
 
-def _stub(route: IntegrationRoute, row: JobRow, faults: Faults) -> dict[str, Any]:
+def _stub(route: IntegrationRoute, row: JobRow, faults: Faults, *, retrieved: bool = False) -> dict[str, Any]:
     """What an in-flight job looks like on the route: Bifrost's status values, the job id."""
-    prefixed = faults.on("integration-stub-id-prefixed")
+    prefixed = retrieved and faults.on("integration-inflight-id-prefixed")
     if route.flavour is Flavour.OPENAI:
         status = row.status
         if faults.on("integration-openai-statuses"):
@@ -242,9 +243,10 @@ def _create(
     )
     if faults.on("integration-jobs-separate"):
         gateway.integration_job_ids.add(row.id)
-    return json_response(
-        202 if faults.on("integration-create-202") else 200, _stub(_shaped(gateway, route), row, faults)
-    )
+    stub = _stub(_shaped(gateway, route), row, faults)
+    if faults.on("integration-create-foreign-id"):
+        stub["id"] = str(uuid4())  # the regression: a UUID, but not the job's
+    return json_response(202 if faults.on("integration-create-202") else 200, stub)
 
 
 def _retrieve(gateway: Gateway, route: IntegrationRoute, request: web.Request, job_id: str) -> web.Response:
@@ -278,7 +280,7 @@ def _retrieve(gateway: Gateway, route: IntegrationRoute, request: web.Request, j
         if faults.on("integration-anthropic-error-raw"):
             route = replace(route, flavour=Flavour.OPENAI)  # the regression: no error converter
         return _send_outcome(gateway, route, Outcome(row.status_code, None, error), failed_status=status)
-    return json_response(200, _stub(_shaped(gateway, route), row, faults))
+    return json_response(200, _stub(_shaped(gateway, route), row, faults, retrieved=True))
 
 
 def _key_problem(gateway: Gateway, row: JobRow, request: web.Request) -> str | None:

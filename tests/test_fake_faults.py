@@ -512,12 +512,24 @@ def _integration_unknown_key(gw: RunningGateway) -> None:
     assert response.status_code == 400 and "id" not in response.json(), response.text
 
 
-@check("integration-stub-bare", "integration-openai-statuses", "integration-stub-id-prefixed")
+@check("integration-stub-bare", "integration-openai-statuses")
 def _integration_stub(gw: RunningGateway) -> None:
     stub = _create(gw).json()
     assert stub.get("object") == "response" and stub.get("status") in ("pending", "processing"), stub
-    _created_id(_create(gw))
-    _created_id(_create_on(gw, ANTHROPIC))
+
+
+@check("integration-create-foreign-id")
+def _integration_create_id(gw: RunningGateway) -> None:
+    job_id = _created_id(_create(gw))
+    readable(gw.poll("responses", job_id))
+
+
+@check("integration-inflight-id-prefixed")
+def _integration_inflight_id(gw: RunningGateway) -> None:
+    for path in (INTEGRATION, ANTHROPIC):
+        body = MESSAGES_BODY if path == ANTHROPIC else {"model": "openai/gpt-4o-mini", "input": "hi"}
+        job_id = _created_id(gw.post(path, {"x-bf-async": "true"}, json={**body, "model": SLOW_MODEL}))
+        assert gw.post(path, {"x-bf-async-id": job_id}, json={}).json()["id"] == job_id, path
 
 
 @check("integration-retrieve-needs-body")
