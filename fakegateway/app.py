@@ -90,6 +90,18 @@ def _integration(route: IntegrationRoute) -> Handler:
     return handler
 
 
+def _integration_get(route: IntegrationRoute) -> Handler:
+    """A GET on an integration route is the UI's: there is no GET form of the async retrieve."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        faults = request.app[GATEWAY].faults
+        if request.headers.get(integration_routes.ASYNC_ID_HEADER) and faults.on("integration-get-retrieve"):
+            return await integration_routes.handle(request, route)
+        return html_shell()
+
+    return handler
+
+
 @web.middleware
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Turn body-size and unexpected errors into envelopes; a bad request must not take a job down."""
@@ -127,7 +139,7 @@ def build_app(config: GatewayConfig) -> web.Application:
         router.add_route("*", poll_path, method_not_allowed("GET", poll_of=endpoint))
     for route in integration_routes.INTEGRATION_ROUTES:
         router.add_post(route.path, _integration(route))
-        router.add_get(route.path, ui_shell)
+        router.add_get(route.path, _integration_get(route))
         router.add_route("*", route.path, method_not_allowed("GET, POST"))
     webhook_routes.add_routes(router)
     router.add_route("*", "/{tail:.*}", fallback)

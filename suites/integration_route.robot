@@ -11,7 +11,7 @@ Test Tags        integration
 
 *** Test Cases ***
 Async Create Returns 200 With A Job Id (global)
-    [Tags]    global
+    [Tags]    global    behaviour:INT-11    behaviour:INT-12
     An Async Create Should Return 200 With A Job Id    global
 
 Async Retrieve Returns 200 (global)
@@ -19,31 +19,31 @@ Async Retrieve Returns 200 (global)
     An Async Retrieve Should Return 200    global
 
 Async Retrieve Of A Non-Existent Job Returns 4xx (global)
-    [Tags]    global
+    [Tags]    global    behaviour:INT-22
     Retrieving A Job That Does Not Exist Should Return 4xx    global
 
 Async Create With Stream True Is Rejected With 4xx (global)
-    [Tags]    global
+    [Tags]    global    behaviour:INT-08
     An Async Create With Stream Should Be Rejected With 4xx    global
 
 Async Create Returns 200 With A Job Id (with VK)
-    [Tags]    with-vk    requires-vk
+    [Tags]    with-vk    requires-vk    behaviour:INT-11    behaviour:INT-12
     An Async Create Should Return 200 With A Job Id    with-vk
 
 Async Retrieve Returns 200 (with VK)
-    [Tags]    with-vk    requires-vk
+    [Tags]    with-vk    requires-vk    behaviour:INT-34
     An Async Retrieve Should Return 200    with-vk
 
 Async Retrieve Of A Non-Existent Job Returns 4xx (with VK)
-    [Tags]    with-vk    requires-vk
+    [Tags]    with-vk    requires-vk    behaviour:INT-22
     Retrieving A Job That Does Not Exist Should Return 4xx    with-vk
 
 Async Create With Stream True Is Rejected With 4xx (with VK)
-    [Tags]    with-vk    requires-vk
+    [Tags]    with-vk    requires-vk    behaviour:INT-08
     An Async Create With Stream Should Be Rejected With 4xx    with-vk
 
 Async Job Retrieved With A Different Key Returns 4xx
-    [Tags]    requires-vk    requires-alt-vk
+    [Tags]    requires-vk    requires-alt-vk    behaviour:INT-25
     A Job Retrieved With Another Key Should Return 4xx
 
 

@@ -99,7 +99,7 @@ Unknown Webhook Name Is Refused At Submit
     An Unknown Webhook Name Should Be Refused At Submit
 
 Unknown Webhook Name Is Refused On The Integration Route
-    [Tags]    responses
+    [Tags]    responses    behaviour:INT-10
     An Unknown Webhook Name Should Be Refused On The Integration Route
 
 Disabled Webhook Endpoint Is Refused At Submit

@@ -754,6 +754,155 @@ def _integration_webhook(gw: RunningGateway) -> None:
         assert gw.post(route, headers, json=body).status_code == 400, route
 
 
+def _created_id(response: requests.Response) -> str:
+    """The job id of a successful integration create (200 with a UUID)."""
+    assert response.status_code == 200, response.text
+    job_id = response.json()["id"]
+    assert str(uuid.UUID(job_id)) == job_id, job_id
+    return str(job_id)
+
+
+def _create_on(gw: RunningGateway, path: str, headers: dict[str, str] | None = None) -> requests.Response:
+    body = MESSAGES_BODY if "/messages" in path else {"model": "openai/gpt-4o-mini", "input": "hi"}
+    return gw.post(path, {"x-bf-async": "true", **(headers or {})}, json=body)
+
+
+@check("integration-alias-sync")
+def _integration_alias(gw: RunningGateway) -> None:
+    for path in ("/openai/responses", "/openai/openai/responses"):
+        _created_id(_create_on(gw, path))
+
+
+@check("integration-messages-subpath-sync")
+def _integration_messages_subpath(gw: RunningGateway) -> None:
+    _created_id(_create_on(gw, ANTHROPIC + "/acceptance"))
+
+
+@check("integration-prefixes-sync")
+def _integration_prefixes(gw: RunningGateway) -> None:
+    for prefix in ("/litellm", "/langchain", "/pydanticai"):
+        _created_id(_create_on(gw, prefix + "/v1/responses"))
+        _created_id(_create_on(gw, prefix + "/v1/messages"))
+
+
+@check("integration-async-true-only")
+def _integration_any_value(gw: RunningGateway) -> None:
+    _created_id(_create_on(gw, INTEGRATION, {"x-bf-async": "yes"}))
+
+
+@check("integration-async-before-body")
+def _integration_body_first(gw: RunningGateway) -> None:
+    headers = {"x-bf-async": "true", "Content-Type": "application/json"}
+    for path in (INTEGRATION, ANTHROPIC, "/openai/v1/chat/completions"):
+        response = gw.post(path, headers, data="{invalid json")
+        assert response.status_code == 400, path
+        assert "id" not in response.json(), path
+        assert response.json()["error"]["message"] != "async operation is not supported on this route"
+
+
+@check("integration-unknown-key-accepted")
+def _integration_unknown_key(gw: RunningGateway) -> None:
+    response = _create(gw, {"x-bf-vk": UNKNOWN_VK})
+    assert response.status_code == 400 and "id" not in response.json(), response.text
+
+
+@check("integration-stub-bare", "integration-openai-statuses")
+def _integration_stub(gw: RunningGateway) -> None:
+    stub = _create(gw).json()
+    assert stub.get("object") == "response" and stub.get("status") in ("pending", "processing"), stub
+
+
+@check("integration-create-foreign-id")
+def _integration_create_id(gw: RunningGateway) -> None:
+    job_id = _created_id(_create(gw))
+    readable(gw.poll("responses", job_id))
+
+
+@check("integration-inflight-id-prefixed")
+def _integration_inflight_id(gw: RunningGateway) -> None:
+    for path in (INTEGRATION, ANTHROPIC):
+        body = MESSAGES_BODY if path == ANTHROPIC else {"model": "openai/gpt-4o-mini", "input": "hi"}
+        job_id = _created_id(gw.post(path, {"x-bf-async": "true"}, json={**body, "model": SLOW_MODEL}))
+        assert gw.post(path, {"x-bf-async-id": job_id}, json={}).json()["id"] == job_id, path
+
+
+@check("integration-retrieve-needs-body")
+def _integration_retrieve_body(gw: RunningGateway) -> None:
+    job_id = _created_id(_create(gw))
+    for data in ("", "{invalid json"):
+        assert gw.post(INTEGRATION, {"x-bf-async-id": job_id}, data=data).status_code == 200
+
+
+@check("integration-get-retrieve")
+def _integration_get(gw: RunningGateway) -> None:
+    job_id = _created_id(_create(gw))
+    response = gw.get(INTEGRATION, {"x-bf-async-id": job_id})
+    assert not response.headers["Content-Type"].startswith("application/json"), response.text
+
+
+@check("integration-expired-served")
+def _integration_expired(gw: RunningGateway) -> None:
+    job_id = _created_id(_create(gw, {"x-bf-async-job-result-ttl": "1"}))
+    gw.wait_terminal("responses", job_id)
+    wait_for(lambda: gw.poll("responses", job_id), lambda r: r.status_code == 404, DEADLINE_S)
+    not_found(_retrieve(gw, job_id))
+
+
+@check("integration-anonymous-retrieve-allowed", "integration-unknown-key-retrieve-allowed")
+def _integration_scoped_retrieve(gw: RunningGateway) -> None:
+    job_id = _created_id(_create(gw, {"x-bf-vk": VK}))
+    not_found(_retrieve(gw, job_id))
+    not_found(_retrieve(gw, job_id, {"x-bf-vk": UNKNOWN_VK}))
+
+
+@check("integration-retrieve-key-ignored")
+def _integration_own_key(gw: RunningGateway) -> None:
+    job_id = _created_id(_create(gw, {"x-bf-vk": VK}))
+    assert _retrieve(gw, job_id, {"x-bf-vk": VK}).status_code == 200
+
+
+@check("integration-public-job-hidden")
+def _integration_public_job(gw: RunningGateway) -> None:
+    job_id = _created_id(_create(gw))
+    assert _retrieve(gw, job_id, {"x-bf-vk": VK}).status_code == 200
+
+
+@check("integration-key-formats-ignored")
+def _integration_key_formats(gw: RunningGateway) -> None:
+    job_id = _created_id(_create_on(gw, ANTHROPIC, {"x-api-key": VK}))
+    not_found(gw.post(ANTHROPIC, {"x-bf-async-id": job_id}, json={}))
+
+
+@check("integration-404-names-cause")
+def _integration_404_message(gw: RunningGateway) -> None:
+    response = _retrieve(gw, gw.submit_ok("chat_completion"))
+    not_found(response)
+    assert response.json()["error"]["message"] == "job not found or expired"
+
+
+@check("integration-completed-job-id")
+def _integration_provider_id(gw: RunningGateway) -> None:
+    job_id = _completed_responses_job(gw, INTEGRATION, {"model": "openai/gpt-4o-mini", "input": "hi"})
+    assert _retrieve(gw, job_id).json()["id"] not in ("", job_id)
+
+
+@check("integration-failed-generic-error", "integration-anthropic-error-raw")
+def _integration_failed_error(gw: RunningGateway) -> None:
+    body = {**MESSAGES_BODY, "model": "openai/gpt-4o-mini-fail-429"}
+    job_id = _created_id(gw.post(ANTHROPIC, {"x-bf-async": "true"}, json=body))
+    stored = gw.wait_terminal("responses", job_id).json()["error"]["error"]["message"]
+    answer = gw.post(ANTHROPIC, {"x-bf-async-id": job_id}, json={}).json()
+    assert answer.get("type") == "error" and answer["error"]["message"] == stored, answer
+
+
+@check("integration-ttl-ignored")
+def _integration_ttl(gw: RunningGateway) -> None:
+    job_id = _created_id(_create(gw, {"x-bf-async-job-result-ttl": "120"}))
+    body = gw.wait_terminal("responses", job_id).json()
+    ttl = datetime.fromisoformat(body["expires_at"]) - datetime.fromisoformat(body["completed_at"])
+    assert abs(ttl.total_seconds() - 120) < 5, ttl
+
+
 # misbehaving transport
 @check("poll-hang", "poll-html", "poll-truncated", "poll-reset")
 def _poll_transport(gw: RunningGateway) -> None:

@@ -23,7 +23,7 @@ Failed Chat Completions Job Reports The Provider Error
     A Failed Chat Job Should Report The Provider Error
 
 Failed Job Retrieved On The Integration Route Answers With Its Error Status
-    [Tags]    integration    responses
+    [Tags]    integration    responses    behaviour:INT-31
     A Failed Job Retrieved On The Integration Route Should Answer With Its Error Status
 
 

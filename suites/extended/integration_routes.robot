@@ -11,50 +11,54 @@ Test Tags        extended    integration
 
 *** Test Cases ***
 Expired Job Retrieved On The Integration Route Returns 4xx
-    [Tags]    responses    slow
+    [Tags]    responses    slow    behaviour:INT-23
     An Expired Job Retrieved On The Integration Route Should Return 4xx
 
 Anthropic Messages Async Create Returns 200 With A Job Id
+    [Tags]    behaviour:INT-02    behaviour:INT-11    behaviour:INT-12
     An Anthropic Async Create Should Return 200 With A Job Id
 
 Anthropic Messages Async Retrieve Returns 200
     An Anthropic Async Retrieve Should Return 200
 
 Anthropic Messages Async Retrieve Of An Unknown Job Returns 404
+    [Tags]    behaviour:INT-22
     Retrieving An Unknown Job On The Anthropic Route Should Return 404
 
 Anthropic Messages Async Create With Stream True Is Rejected With 4xx
+    [Tags]    behaviour:INT-08
     An Anthropic Async Create With Stream Should Be Rejected
 
 Job Submitted On The Async Responses Route Is Retrievable On The Integration Route
-    [Tags]    responses
+    [Tags]    responses    behaviour:INT-20
     A Job Submitted On The Async Route Should Be Retrievable On The Integration Route
 
 Job Created On The Integration Route Is Pollable On The Async Responses Route
-    [Tags]    responses
+    [Tags]    responses    behaviour:INT-12    behaviour:INT-21
     A Job Created On The Integration Route Should Be Pollable On The Async Route
 
 Async Create On The OpenAI Chat Completions Route Is Refused
+    [Tags]    behaviour:INT-04
     An Async Create On A Route Without Async Support Should Be Refused
 
 Chat Completions Job Retrieved On The Responses Integration Route Returns 404
-    [Tags]    chat-completions
+    [Tags]    chat-completions    behaviour:INT-19
     A Chat Job Retrieved On The Responses Integration Route Should Return 404
 
 Completed Job Retrieved On The Integration Route Is A Responses Object
-    [Tags]    responses
+    [Tags]    responses    behaviour:INT-28
     A Completed Job Retrieved On The Integration Route Should Be A Responses Object
 
 Completed Job Retrieved On The Anthropic Route Is A Messages Object
-    [Tags]    responses
+    [Tags]    responses    behaviour:INT-29
     A Completed Job Retrieved On The Anthropic Route Should Be A Messages Object
 
 In-Flight Job Retrieved On The Anthropic Route Is Not OpenAI-Shaped
-    [Tags]    responses    requires-slow-model
+    [Tags]    responses    requires-slow-model    behaviour:INT-15
     An In-Flight Job Retrieved On The Anthropic Route Should Not Be OpenAI-Shaped
 
 Failed Job Retrieved On The Anthropic Route Is An Anthropic Error
-    [Tags]    responses    requires-failing-model
+    [Tags]    responses    requires-failing-model    behaviour:INT-31    behaviour:INT-33
     A Failed Job Retrieved On The Anthropic Route Should Be An Anthropic Error
 
 
