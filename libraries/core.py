@@ -23,7 +23,8 @@ from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 import variables
 from libraries import keys
 from libraries.masking import Masker, secrets_from_environment
-from libraries.webhooks import WEBHOOK_VARIABLES, SecretMasker, WebhookConfig, load_webhook_config
+from libraries.webhooks import SecretMasker
+from variables import WEBHOOK_VARIABLES, WebhookConfig, load_webhook_config
 
 SESSION = "bifrost"
 BODY_LIMIT = 4000  # characters of a response body shown in a reproduction

@@ -620,3 +620,14 @@ def test_response_status_checks_take_classes_and_job_handles() -> None:
     library.response_status_should_be(Job("ocr", None, response=answer), "200", "429")
     with pytest.raises(Failure, match=r"answered 429, expected 200 or 5xx: '\{\"error\""):
         library.response_status_should_be(answer, "200", "5xx")
+
+
+# ---------------------------------------------------------------------- settings: BIFROST_EXPECT
+def test_settings_are_the_bottom_layer() -> None:
+    """variables.py imports nothing from libraries/: the library reads the settings, never the reverse."""
+    import ast
+
+    tree = ast.parse((ROOT / "variables.py").read_text(encoding="utf-8"))
+    modules = [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    modules += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    assert [m for m in modules if m.split(".")[0] == "libraries"] == []
