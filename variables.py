@@ -54,6 +54,27 @@ MODEL_VARIABLES: dict[str, tuple[str, str]] = {
 DEFAULT_OCR_IMAGE_URL = (
     "https://pestworldcdn-dcf2a8gbggazaghf.z01.azurefd.net/media/561791/carpenter-ant4.jpg"
 )
+# BIFROST_EXPECT: what the gateway under test must have. A capability the suite finds missing skips
+# the tests that need it, unless it is declared here: then those tests fail with the reason. The
+# endpoint names are capabilities too (an endpoint left out of ASYNC_ENDPOINTS skips its tests).
+CAPABILITIES: tuple[str, ...] = (
+    "gateway",  # reachable and healthy (as BIFROST_REQUIRE_GATEWAY=1)
+    "enforcement",  # the gateway enforces virtual keys: anonymous jobs fail with 401
+    "anonymous",  # the gateway runs anonymous jobs (no key enforcement)
+    "vk",  # BIFROST_VK is set
+    "alt-vk",  # BIFROST_ALT_VK is set
+    "vk-prefix",  # the keys start with sk-bf- (needed by the Bearer / x-api-key / ... formats)
+    "failing-model",  # ASYNC_FAILING_MODEL is set and its jobs fail
+    "slow-model",  # ASYNC_SLOW_MODEL is set and its jobs are seen in flight
+    "models",  # every endpoint's job completes, so its result shape is checked
+    "request-id",  # job envelopes carry request_id
+    "webhooks",  # GET /api/webhooks answers 200
+    "webhooks-api",  # the suite manages its own endpoints (BIFROST_WEBHOOK_NAME unset)
+    *ENDPOINT_NAMES,
+)
+# A gateway either enforces virtual keys or runs anonymous jobs: `all` declares neither.
+KEY_MODES = ("enforcement", "anonymous")
+
 # Secrets: environment only. A Robot variable of one of these names means it came from
 # `--variable`, which pabot writes into its argument files: the run stops instead.
 SECRET_VARIABLES = (
@@ -132,6 +153,7 @@ class Config:
     vk_set: bool = False
     alt_vk_set: bool = False
     setup_token_set: bool = False
+    expect: frozenset[str] = frozenset()
     errors: tuple[str, ...] = ()
     unusable: Mapping[str, str] = field(default_factory=dict)
 
@@ -231,6 +253,19 @@ class _Reader:
             return ENDPOINT_NAMES
         return tuple(item for item in ENDPOINT_NAMES if item in names)
 
+    def capabilities(self, name: str) -> frozenset[str]:
+        raw = self.raw(name)
+        names = {part.strip().lower() for part in raw.split(",") if part.strip()}
+        known = (*CAPABILITIES, "all")
+        if unknown := sorted(names - set(known)):
+            problem = f"names unknown capability(ies) {', '.join(unknown)}; known: {', '.join(known)}"
+        elif set(KEY_MODES) <= names:
+            problem = "has both enforcement and anonymous: a gateway enforces virtual keys or it does not"
+        else:
+            return frozenset(set(CAPABILITIES) - set(KEY_MODES) if "all" in names else ()) | (names - {"all"})
+        self.bad(name, raw, f"{name}={raw!r} {problem}")
+        return frozenset()
+
     def key_pair(self) -> tuple[bool, bool]:
         primary = self.raw("BIFROST_VK")
         alternate = self.raw("BIFROST_ALT_VK")
@@ -271,6 +306,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         vk_set=vk_set,
         alt_vk_set=alt_vk_set,
         setup_token_set=bool(reader.raw("BIFROST_SETUP_TOKEN")),
+        expect=reader.capabilities("BIFROST_EXPECT"),
         errors=tuple(reader.errors),
         unusable=dict(reader.unusable),
     )
@@ -390,6 +426,7 @@ def settings(cfg: Config) -> dict[str, Any]:
         "ASYNC_FAILING_MODEL": cfg.failing_model,
         "ASYNC_FAILING_STATUS": cfg.failing_status,
         "ASYNC_SLOW_MODEL": cfg.slow_model,
+        "BIFROST_EXPECT": ",".join(name for name in CAPABILITIES if name in cfg.expect),
     }
     for endpoint, (name, _default) in MODEL_VARIABLES.items():
         values[name] = cfg.model(endpoint)
