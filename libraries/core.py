@@ -404,6 +404,19 @@ class Core:
     def skip(self, message: str) -> SkipExecution:
         return SkipExecution(self.masker(message))
 
+    def missing(self, capability: str, reason: str) -> Failure | SkipExecution:
+        """What this run lacks: a skip, or a failure when BIFROST_EXPECT declares the ``capability``."""
+        if capability in self.config.expect:
+            return self.fail(f"BIFROST_EXPECT has {capability}, but {reason}")
+        return self.skip(reason)
+
+    def key_headers(self, key: str, key_format: str = "x-bf-vk") -> dict[str, str]:
+        """The headers of a key role or mode; a key this run lacks is ``missing``."""
+        try:
+            return keys.key_headers(self.role(key), key_format)
+        except keys.KeyMissing as lack:
+            raise self.missing(lack.capability, str(lack)) from None
+
     def set_metadata(self, name: str, value: str) -> None:
         BuiltIn().set_suite_metadata(name, self.masker(value), top=True)
 
