@@ -48,7 +48,7 @@ def html_shell(status: int = 200) -> web.Response:
 def job_envelope(row: JobRow, faults: Faults) -> dict[str, Any]:
     """`AsyncJobResponse` of a stored job; terminal-only fields are absent until the job ends."""
     body: dict[str, Any] = {"id": row.id}
-    if row.request_id:
+    if row.request_id and not faults.on("request-id-missing"):
         body["request_id"] = row.request_id
     body["status"] = row.status
     body["created_at"] = rfc3339(row.created_at)
