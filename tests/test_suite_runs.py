@@ -509,6 +509,7 @@ BAD_CONFIG = [
     ),
     ({"BIFROST_WEBHOOK_LISTEN": "nonsense"}, "BIFROST_WEBHOOK_LISTEN='nonsense' is not HOST:PORT"),
     ({"BIFROST_WEBHOOK_QUIET": "later"}, "BIFROST_WEBHOOK_QUIET='later' is not a positive duration"),
+    ({"BIFROST_EXPECT": "webhook"}, "BIFROST_EXPECT='webhook' names unknown capability(ies) webhook; known:"),
 ]
 
 
