@@ -203,8 +203,10 @@ class RunKeywords(Core):
             setting, capability, reason = TAG_NEEDS[tag]
             if not getattr(self.config, setting):
                 raise self.missing(capability, reason)
-        for endpoint in sorted(t for t in tags if t in ENDPOINT_NAMES and t not in self.config.endpoints):
-            raise self.missing(endpoint, f"endpoint {endpoint} not in ASYNC_ENDPOINTS (older builds have 9)")
+        if missing := sorted(t for t in tags if t in ENDPOINT_NAMES and t not in self.config.endpoints):
+            capability = next((name for name in missing if name in self.config.expect), missing[0])
+            reason = f"endpoint {', '.join(missing)} not in ASYNC_ENDPOINTS (older builds have 9)"
+            raise self.missing(capability, reason)
         how = str(self.findings.get("enforcement", "")).partition(": ")[2]
         if tags & ANONYMOUS_TAGS and self.enforcing:
             reason = (
