@@ -12,6 +12,8 @@ from the environment only and never exported; only whether each is set.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import os
 import re
@@ -52,6 +54,27 @@ MODEL_VARIABLES: dict[str, tuple[str, str]] = {
 DEFAULT_OCR_IMAGE_URL = (
     "https://pestworldcdn-dcf2a8gbggazaghf.z01.azurefd.net/media/561791/carpenter-ant4.jpg"
 )
+# BIFROST_EXPECT: what the gateway under test must have. A capability the suite finds missing skips
+# the tests that need it, unless it is declared here: then those tests fail with the reason. The
+# endpoint names are capabilities too (an endpoint left out of ASYNC_ENDPOINTS skips its tests).
+CAPABILITIES: tuple[str, ...] = (
+    "gateway",  # reachable and healthy (as BIFROST_REQUIRE_GATEWAY=1)
+    "enforcement",  # the gateway enforces virtual keys: anonymous jobs fail with 401
+    "anonymous",  # the gateway runs anonymous jobs (no key enforcement)
+    "vk",  # BIFROST_VK is set
+    "alt-vk",  # BIFROST_ALT_VK is set
+    "vk-prefix",  # the keys start with sk-bf- (needed by the Bearer / x-api-key / ... formats)
+    "failing-model",  # ASYNC_FAILING_MODEL is set and its jobs fail
+    "slow-model",  # ASYNC_SLOW_MODEL is set and its jobs are seen in flight
+    "models",  # every endpoint's job completes, so its result shape is checked
+    "request-id",  # job envelopes carry request_id
+    "webhooks",  # GET /api/webhooks answers 200
+    "webhooks-api",  # the suite manages its own endpoints (BIFROST_WEBHOOK_NAME unset)
+    *ENDPOINT_NAMES,
+)
+# A gateway either enforces virtual keys or runs anonymous jobs: `all` declares neither.
+KEY_MODES = ("enforcement", "anonymous")
+
 # Secrets: environment only. A Robot variable of one of these names means it came from
 # `--variable`, which pabot writes into its argument files: the run stops instead.
 SECRET_VARIABLES = (
@@ -60,6 +83,20 @@ SECRET_VARIABLES = (
     "BIFROST_SETUP_TOKEN",
     "BIFROST_ADMIN_TOKEN",
     "BIFROST_WEBHOOK_SECRET",
+)
+
+# The webhook settings: the receiver's defaults live here, with every other setting; the webhook
+# library (libraries/webhooks.py) reads them.
+WEBHOOK_SECRET_PREFIX = "whsec_"
+DEFAULT_LISTEN = "127.0.0.1:0"
+# The longest gap between two delivery attempts, and so how long the suite watches for one that
+# must not come: the suite's endpoints back off 1-2 s (±20 %) and Bifrost scans its queue every 5 s.
+DEFAULT_QUIET = 8.0
+WEBHOOK_VARIABLES = (
+    "BIFROST_WEBHOOK_LISTEN",
+    "BIFROST_WEBHOOK_URL",
+    "BIFROST_WEBHOOK_NAME",
+    "BIFROST_WEBHOOK_QUIET",
 )
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
@@ -116,6 +153,7 @@ class Config:
     vk_set: bool = False
     alt_vk_set: bool = False
     setup_token_set: bool = False
+    expect: frozenset[str] = frozenset()
     errors: tuple[str, ...] = ()
     unusable: Mapping[str, str] = field(default_factory=dict)
 
@@ -215,6 +253,19 @@ class _Reader:
             return ENDPOINT_NAMES
         return tuple(item for item in ENDPOINT_NAMES if item in names)
 
+    def capabilities(self, name: str) -> frozenset[str]:
+        raw = self.raw(name)
+        names = {part.strip().lower() for part in raw.split(",") if part.strip()}
+        known = (*CAPABILITIES, "all")
+        if unknown := sorted(names - set(known)):
+            problem = f"names unknown capability(ies) {', '.join(unknown)}; known: {', '.join(known)}"
+        elif set(KEY_MODES) <= names:
+            problem = "has both enforcement and anonymous: a gateway enforces virtual keys or it does not"
+        else:
+            return frozenset(set(CAPABILITIES) - set(KEY_MODES) if "all" in names else ()) | (names - {"all"})
+        self.bad(name, raw, f"{name}={raw!r} {problem}")
+        return frozenset()
+
     def key_pair(self) -> tuple[bool, bool]:
         primary = self.raw("BIFROST_VK")
         alternate = self.raw("BIFROST_ALT_VK")
@@ -255,9 +306,104 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         vk_set=vk_set,
         alt_vk_set=alt_vk_set,
         setup_token_set=bool(reader.raw("BIFROST_SETUP_TOKEN")),
+        expect=reader.capabilities("BIFROST_EXPECT"),
         errors=tuple(reader.errors),
         unusable=dict(reader.unusable),
     )
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """The webhook variables; secret values stay in the environment, only their presence is here."""
+
+    listen_host: str = "127.0.0.1"
+    listen_port: int = 0
+    public_url: str = ""
+    endpoint_name: str = ""
+    secret_set: bool = False
+    admin_token_set: bool = False
+    quiet: float = DEFAULT_QUIET
+    errors: tuple[str, ...] = ()
+
+    @property
+    def predeclared(self) -> bool:
+        return bool(self.endpoint_name)
+
+
+def load_webhook_config(environ: Mapping[str, str] | None = None) -> WebhookConfig:
+    """Parse the webhook variables; problems are collected as one-line messages, never raised."""
+    env = os.environ if environ is None else environ
+    errors: list[str] = []
+    listen = env.get("BIFROST_WEBHOOK_LISTEN", "").strip() or DEFAULT_LISTEN
+    host, port = _host_port(listen, errors)
+    public_url = env.get("BIFROST_WEBHOOK_URL", "").strip().rstrip("/")
+    if public_url:
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            errors.append(f"BIFROST_WEBHOOK_URL={public_url!r} is not an http(s) URL")
+        elif port == 0:
+            errors.append(
+                "BIFROST_WEBHOOK_URL is set but BIFROST_WEBHOOK_LISTEN has no fixed port"
+                f" ({listen!r}): the gateway could not reach an ephemeral port"
+            )
+    name = env.get("BIFROST_WEBHOOK_NAME", "").strip()
+    secret = env.get("BIFROST_WEBHOOK_SECRET", "").strip()
+    if name and not secret:
+        errors.append("BIFROST_WEBHOOK_NAME is set but BIFROST_WEBHOOK_SECRET is not (set both)")
+    if secret and not name:
+        errors.append("BIFROST_WEBHOOK_SECRET is set but BIFROST_WEBHOOK_NAME is not (set both)")
+    if secret:
+        try:
+            secret_key(secret)
+        except ValueError as err:
+            errors.append(f"BIFROST_WEBHOOK_SECRET is not usable: {err}")  # never the value itself
+    if name and port == 0:
+        errors.append(
+            "BIFROST_WEBHOOK_NAME is set but BIFROST_WEBHOOK_LISTEN has no fixed port: the declared"
+            " endpoint's URL must reach the receiver"
+        )
+    quiet = DEFAULT_QUIET
+    raw_quiet = env.get("BIFROST_WEBHOOK_QUIET", "").strip()
+    if raw_quiet:
+        try:
+            quiet = parse_duration(raw_quiet)
+            if quiet <= 0:
+                raise ValueError(raw_quiet)
+        except ValueError:
+            errors.append(f"BIFROST_WEBHOOK_QUIET={raw_quiet!r} is not a positive duration (e.g. 1s, 500ms)")
+            quiet = DEFAULT_QUIET
+    return WebhookConfig(
+        listen_host=host,
+        listen_port=port,
+        public_url=public_url,
+        endpoint_name=name,
+        secret_set=bool(secret),
+        admin_token_set=bool(env.get("BIFROST_ADMIN_TOKEN", "").strip()),
+        quiet=quiet,
+        errors=tuple(errors),
+    )
+
+
+def _host_port(text: str, errors: list[str]) -> tuple[str, int]:
+    host, colon, port_text = text.rpartition(":")
+    host = host.strip("[]")
+    if not colon or not host or not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+        errors.append(f"BIFROST_WEBHOOK_LISTEN={text!r} is not HOST:PORT (e.g. 127.0.0.1:0 or 0.0.0.0:8765)")
+        return "127.0.0.1", 0
+    return host, int(port_text)
+
+
+def secret_key(secret: str) -> bytes:
+    """The HMAC key of a `whsec_` secret: its base64 part, decoded."""
+    if not secret.startswith(WEBHOOK_SECRET_PREFIX):
+        raise ValueError("a webhook secret starts with whsec_")
+    try:
+        key = base64.b64decode(secret[len(WEBHOOK_SECRET_PREFIX) :], validate=True)
+    except binascii.Error:
+        raise ValueError("the part after whsec_ is not base64") from None
+    if not key:
+        raise ValueError("the part after whsec_ is empty")
+    return key
 
 
 def settings(cfg: Config) -> dict[str, Any]:
@@ -280,6 +426,7 @@ def settings(cfg: Config) -> dict[str, Any]:
         "ASYNC_FAILING_MODEL": cfg.failing_model,
         "ASYNC_FAILING_STATUS": cfg.failing_status,
         "ASYNC_SLOW_MODEL": cfg.slow_model,
+        "BIFROST_EXPECT": ",".join(name for name in CAPABILITIES if name in cfg.expect),
     }
     for endpoint, (name, _default) in MODEL_VARIABLES.items():
         values[name] = cfg.model(endpoint)
@@ -297,9 +444,6 @@ def as_text(value: object) -> str:
 
 
 def get_variables() -> dict[str, Any]:
-    # Imported here: the webhook module imports this one.
-    from libraries.webhooks import DEFAULT_LISTEN, DEFAULT_QUIET, WEBHOOK_VARIABLES
-
     cfg = load_config()
     variables = settings(cfg)
     # The webhook settings as given: the library validates them with the same parser.

@@ -131,6 +131,8 @@ def build_app(config: GatewayConfig) -> web.Application:
     router.add_get("/health", health)
     router.add_route("*", "/health", method_not_allowed("GET"))
     for endpoint in ENDPOINTS:
+        if endpoint.request_type in ("rerank", "ocr") and gateway.faults.on("rerank-ocr-missing"):
+            continue  # an older build: the fallback answers these paths
         router.add_post(endpoint.path, _submit(endpoint))
         router.add_get(endpoint.path, submit_path_get)
         router.add_route("*", endpoint.path, method_not_allowed("GET, POST", submit_of=endpoint))
@@ -141,6 +143,7 @@ def build_app(config: GatewayConfig) -> web.Application:
         router.add_post(route.path, _integration(route))
         router.add_get(route.path, _integration_get(route))
         router.add_route("*", route.path, method_not_allowed("GET, POST"))
-    webhook_routes.add_routes(router)
+    if not gateway.faults.on("webhooks-api-missing"):
+        webhook_routes.add_routes(router)
     router.add_route("*", "/{tail:.*}", fallback)
     return app

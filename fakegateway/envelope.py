@@ -58,7 +58,7 @@ ZONE_SLIP_S = -3600
 def job_envelope(row: JobRow, faults: Faults) -> dict[str, Any]:
     """`AsyncJobResponse` of a stored job; terminal-only fields are absent until the job ends."""
     body: dict[str, Any] = {"id": row.id}
-    if row.request_id:
+    if row.request_id and not faults.on("request-id-missing"):
         body["request_id"] = row.request_id
     body["status"] = row.status
     body["created_at"] = rfc3339(row.created_at)

@@ -79,6 +79,9 @@ def _not_openai(body: dict[str, Any]) -> bool:
     return all(body.get(name) in (None, "", []) for name in ("object", "output"))
 
 
+NO_REQUEST_ID = "the gateway's job envelope has no request_id (older Bifrost builds)"
+
+
 class CheckKeywords(Core):
     def _body_should(self, response: Response, holds: Callable[[dict[str, Any]], bool], wanted: str) -> None:
         body = json_object(response)
@@ -98,9 +101,13 @@ class CheckKeywords(Core):
 
     def _completed(self, job: Job) -> dict[str, Any]:
         """The completed job's envelope; skips, as upstream does, when the job did not complete."""
-        status = self._ended(job)[1].get("status")
+        status, code = (self._ended(job)[1].get(name) for name in ("status", "status_code"))
         if status != "completed":
-            raise self.skip(f"the {job.endpoint} job ended {status!r}, so its result shape cannot be checked")
+            refused = job.key == "none" and code == 401  # an anonymous job on a gateway that enforces keys
+            ended = f"the {job.endpoint} job ended {status!r} (status_code {code})"
+            raise self.missing(
+                "anonymous" if refused else "models", f"{ended}, so its result shape cannot be checked"
+            )
         return job.envelope
 
     def _json_content_type(self, answer: Response) -> None:
@@ -171,7 +178,7 @@ class CheckKeywords(Core):
         self.response_status_should_be(job, "202")
         body = json_object(_answer(job))
         if "request_id" not in body:
-            raise self.skip("the gateway's job envelope has no request_id (older Bifrost builds)")
+            raise self.missing("request-id", NO_REQUEST_ID)
         if body["request_id"] != request_id:
             raise self.fail(f"{label(_answer(job))}: request_id {body['request_id']!r}, sent {request_id!r}")
 
@@ -203,7 +210,7 @@ class CheckKeywords(Core):
         """Every submit answer has a non-empty ``request_id`` of its own; skips when envelopes have none."""
         bodies = [(job, json_object(_answer(job))) for job in jobs]
         if not any("request_id" in body for _, body in bodies):
-            raise self.skip("the gateway's job envelope has no request_id (older Bifrost builds omit it)")
+            raise self.missing("request-id", NO_REQUEST_ID)
         seen: dict[str, Job] = {}
         for job, body in bodies:
             request_id = body.get("request_id")
@@ -295,9 +302,10 @@ class CheckKeywords(Core):
         """The failed job, retrieved on its integration route, answers its error's status; skips otherwise."""
         result = self._ended(job)[1]
         if result.get("status") != "failed":
-            raise self.skip(
+            raise self.missing(
+                "failing-model",
                 f"the Responses job with ASYNC_FAILING_MODEL ended {result.get('status')!r}, so there is no"
-                " failed job to retrieve"
+                " failed job to retrieve",
             )
         code = result.get("status_code")
         self.check(_failing_status, code, self.config.failing_status, f"job {job.id}: status_code")
@@ -322,9 +330,10 @@ class CheckKeywords(Core):
         """Each poll before the job ended: 202, pending or processing, no terminal fields; skips if none."""
         count = self.check(polling.check_in_flight, watched)
         if count == 0:
-            raise self.skip(
+            raise self.missing(
+                "slow-model",
                 f"job {watched.job_id} ended before the first poll: ASYNC_SLOW_MODEL is not slow enough to"
-                " see it in flight"
+                " see it in flight",
             )
         logger.info(f"{count} in-flight polls answered 202 without terminal fields")
 

@@ -21,7 +21,8 @@ import variables
 from libraries import keys
 from libraries.masking import Masker, secrets_from_environment
 from libraries.replay import Exchange, replay
-from libraries.webhooks import WEBHOOK_VARIABLES, SecretMasker, WebhookConfig, load_webhook_config
+from libraries.webhooks import SecretMasker
+from variables import WEBHOOK_VARIABLES, WebhookConfig, load_webhook_config
 
 SESSION = "bifrost"
 POOL_SIZE = 50  # connections kept per host: enough for the concurrency batch
@@ -322,6 +323,19 @@ class Core:
 
     def skip(self, message: str) -> SkipExecution:
         return SkipExecution(self.masker(message))
+
+    def missing(self, capability: str, reason: str) -> Failure | SkipExecution:
+        """What this run lacks: a skip, or a failure when BIFROST_EXPECT declares the ``capability``."""
+        if capability in self.config.expect:
+            return self.fail(f"BIFROST_EXPECT has {capability}, but {reason}")
+        return self.skip(reason)
+
+    def key_headers(self, key: str, key_format: str = "x-bf-vk") -> dict[str, str]:
+        """The headers of a key role or mode; a key this run lacks is ``missing``."""
+        try:
+            return keys.key_headers(self.role(key), key_format)
+        except keys.KeyMissing as lack:
+            raise self.missing(lack.capability, str(lack)) from None
 
     def set_metadata(self, name: str, value: str) -> None:
         BuiltIn().set_suite_metadata(name, self.masker(value), top=True)

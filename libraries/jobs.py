@@ -15,7 +15,7 @@ from requests import Response
 from robot.api import logger
 from robot.api.deco import keyword
 
-from libraries import endpoints, keys, polling
+from libraries import endpoints, polling
 from libraries.core import Core, Job, Request, answered, json_or_none, label, received_at, snippet
 from libraries.polling import Batch, Journey
 
@@ -40,7 +40,7 @@ class JobKeywords(Core):
     def _headers(self, key: str, key_format: str, extra: dict[str, Any]) -> dict[str, str]:
         """The key's headers, then `extra` (those given as None left out)."""
         given = {str(name): str(value) for name, value in extra.items() if value is not None}
-        return {**keys.key_headers(self.role(key), key_format), **given}
+        return {**self.key_headers(key, key_format), **given}
 
     def _send(self, request: Request, what: str) -> Response:
         return self.send(request.method, request.path, what, **request.arguments)

@@ -22,6 +22,14 @@ FORMATS = ("x-bf-vk", "bearer", "x-api-key", "x-goog-api-key", "api-key")
 VARIABLES = {"primary": "BIFROST_VK", "alternate": "BIFROST_ALT_VK", "unknown": "BIFROST_UNKNOWN_VK"}
 
 
+class KeyMissing(SkipExecution):
+    """A key this run lacks: a skip (Core.key_headers fails instead if BIFROST_EXPECT has the capability)."""
+
+    def __init__(self, capability: str, message: str) -> None:
+        super().__init__(message)
+        self.capability = capability
+
+
 def role_of(key: str) -> str:
     """A role from a role or mode name (`with-vk` -> `primary`); rejects anything else."""
     name = MODE_ROLES.get(key.strip().lower(), key.strip().lower())
@@ -55,16 +63,19 @@ def key_headers(key: str, key_format: str = "x-bf-vk") -> dict[str, str]:
     value = key_value(role)
     variable = VARIABLES.get(role, "BIFROST_VK")
     if value is None and role == RECASED and key_value("primary"):
-        raise SkipExecution(
-            f"BIFROST_VK lacks the {VK_PREFIX} prefix, so there is no prefix whose case could change"
+        raise KeyMissing(
+            "vk-prefix",
+            f"BIFROST_VK lacks the {VK_PREFIX} prefix, so there is no prefix whose case could change",
         )
     if value is None:
-        raise SkipExecution(f"{variable} is not set: this test needs the {role} virtual key")
+        capability = "alt-vk" if variable == "BIFROST_ALT_VK" else "vk"
+        raise KeyMissing(capability, f"{variable} is not set: this test needs the {role} virtual key")
     if key_format != "x-bf-vk" and not has_vk_prefix(value):
         header = "Authorization: Bearer" if key_format == "bearer" else key_format
-        raise SkipExecution(
+        raise KeyMissing(
+            "vk-prefix",
             f"{variable} lacks the {VK_PREFIX} prefix: the gateway reads a key sent as {header}"
-            " as a virtual key only with that prefix"
+            " as a virtual key only with that prefix",
         )
     return {"Authorization": f"Bearer {value}"} if key_format == "bearer" else {key_format: value}
 

@@ -17,21 +17,28 @@ from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
 
 from libraries.core import Core, Job, json_or_none, text_of
-from variables import ENDPOINT_NAMES
+from variables import CAPABILITIES, ENDPOINT_NAMES, KEY_MODES
 
 # Tests whose point is anonymous access: upstream's global mode and the public-job tests.
 ANONYMOUS_TAGS = {"global", "anonymous"}
-_NEEDS_VK = ("vk_set", "BIFROST_VK is not set: with-VK and key-scoped tests need a virtual key")
+# tag -> (the setting it needs, the capability that declares it, the reason to skip without it)
+_NEEDS_VK = ("vk_set", "vk", "BIFROST_VK is not set: with-VK and key-scoped tests need a virtual key")
 TAG_NEEDS = {
     "requires-vk": _NEEDS_VK,
     "with-vk": _NEEDS_VK,
-    "requires-alt-vk": ("alt_vk_set", "BIFROST_ALT_VK is not set: cross-key tests need a second virtual key"),
+    "requires-alt-vk": (
+        "alt_vk_set",
+        "alt-vk",
+        "BIFROST_ALT_VK is not set: cross-key tests need a second virtual key",
+    ),
     "requires-failing-model": (
         "failing_model",
+        "failing-model",
         "ASYNC_FAILING_MODEL is not set: failed-job tests need a model the provider rejects",
     ),
     "requires-slow-model": (
         "slow_model",
+        "slow-model",
         "ASYNC_SLOW_MODEL is not set: in-flight tests need a model whose jobs take a while",
     ),
 }
@@ -114,11 +121,20 @@ class RunKeywords(Core):
             result is not None and result.get("status") == "failed" and result.get("status_code") == 401
         )
         if enforcing:
-            self.findings["enforcement"] = "on: anonymous jobs fail with 401"
+            self.findings["enforcement"] = "on: an anonymous chat job failed with status_code 401"
         elif result is None:
-            self.findings["enforcement"] = f"not determined (anonymous submit answered {answer})"
+            self.findings["enforcement"] = f"not determined: an anonymous submit answered {answer}"
         else:
             self.findings["enforcement"] = "off: anonymous jobs run"
+
+    @keyword("Virtual Key Enforcement Is Declared")
+    def virtual_key_enforcement_is_declared(self) -> bool:
+        """Whether BIFROST_EXPECT declares enforcement or anonymous; then no anonymous job probes it."""
+        declared = [mode for mode in KEY_MODES if mode in self.config.expect]
+        if declared:
+            state = "on" if declared == ["enforcement"] else "off"
+            self.findings["enforcement"] = f"{state}: declared by BIFROST_EXPECT, not probed"
+        return bool(declared)
 
     @keyword("Gateway Findings")
     def gateway_findings(self) -> str:
@@ -138,7 +154,7 @@ class RunKeywords(Core):
             self.set_metadata("Virtual Key Enforcement", found["enforcement"])
         self.enforcing = str(found.get("enforcement", "")).startswith("on")
         if found["verdict"] == "unreachable" and not self.config.require_gateway:
-            raise self.skip(found["reason"])
+            raise self.missing("gateway", found["reason"])
         if found["verdict"] == "unreachable":
             raise self.fail(f"{found['reason']} (BIFROST_REQUIRE_GATEWAY is set, so this fails the run)")
         if found["verdict"] != "ok":
@@ -167,6 +183,8 @@ class RunKeywords(Core):
             "Gateway": cfg.base_url,
             "Virtual Keys": f"BIFROST_VK {state[cfg.vk_set]}, BIFROST_ALT_VK {state[cfg.alt_vk_set]}",
             "Endpoints": ", ".join(cfg.endpoints),
+            "Expected Capabilities": ", ".join(n for n in CAPABILITIES if n in cfg.expect)
+            or "none declared (BIFROST_EXPECT): what is missing skips",
             "Polling": (
                 f"interval {cfg.poll_interval:g} s, timeout {cfg.poll_timeout:g} s, HTTP timeout"
                 f" {cfg.http_timeout:g} s, expiry TTL {cfg.expiry_ttl} s, default TTL {cfg.default_ttl} s"
@@ -182,18 +200,21 @@ class RunKeywords(Core):
         """Skips the current test, with a clear reason, when its tags need what this run lacks."""
         tags = {str(tag).lower() for tag in BuiltIn().get_variable_value("@{TEST TAGS}", [])}
         for tag in sorted(tags & set(TAG_NEEDS)):
-            setting, reason = TAG_NEEDS[tag]
+            setting, capability, reason = TAG_NEEDS[tag]
             if not getattr(self.config, setting):
-                raise self.skip(reason)
+                raise self.missing(capability, reason)
         if missing := sorted(t for t in tags if t in ENDPOINT_NAMES and t not in self.config.endpoints):
-            raise self.skip(f"endpoint {', '.join(missing)} not in ASYNC_ENDPOINTS (older builds have 9)")
+            capability = next((name for name in missing if name in self.config.expect), missing[0])
+            reason = f"endpoint {', '.join(missing)} not in ASYNC_ENDPOINTS (older builds have 9)"
+            raise self.missing(capability, reason)
+        how = str(self.findings.get("enforcement", "")).partition(": ")[2]
         if tags & ANONYMOUS_TAGS and self.enforcing:
-            raise self.skip(
-                "the gateway enforces virtual keys (an anonymous chat job failed with status_code 401),"
-                " so tests that need anonymous access are skipped"
+            reason = (
+                f"the gateway enforces virtual keys ({how}), so tests that need anonymous access are skipped"
             )
+            raise self.missing("anonymous", reason)
         if "requires-enforcement" in tags and not self.enforcing:
-            raise self.skip("the gateway does not enforce virtual keys: anonymous jobs run")
+            raise self.missing("enforcement", f"the gateway does not enforce virtual keys ({how})")
         webhook_preconditions = getattr(self, "check_webhook_preconditions", None)  # webhook_keywords.py
         if webhook_preconditions is not None:
             webhook_preconditions(tags)

@@ -20,7 +20,7 @@ from requests import Response
 from robot.api import logger
 from robot.api.deco import keyword
 
-from libraries import endpoints, keys
+from libraries import endpoints
 from libraries import webhooks as wh
 from libraries.core import Core, Job, Request, json_object, json_or_none, label, received_at, snippet
 from libraries.webhooks import Delivery, Receiver, Webhook
@@ -60,9 +60,10 @@ class WebhookKeywords(Core):
     def check_webhook_preconditions(self, tags: set[str]) -> None:
         """From ``Check Test Preconditions``: ``webhooks-api`` tests skip when an endpoint is declared."""
         if "webhooks-api" in tags and self.hooks.predeclared:
-            raise self.skip(
+            raise self.missing(
+                "webhooks-api",
                 "BIFROST_WEBHOOK_NAME is set: this test creates its own endpoints through /api/webhooks,"
-                " which the declared-endpoint mode does not use"
+                " which the declared-endpoint mode does not use",
             )
 
     # ------------------------------------------------------------------ suite setup and teardown
@@ -93,8 +94,8 @@ class WebhookKeywords(Core):
         kind = str(response.headers.get("Content-Type", ""))
         args = (response.status_code, json_or_none(response), kind, self.hooks.admin_token_set)
         if reason := self.check(wh.api_unavailable, *args):
-            self.set_metadata("Webhooks", f"skipped: {reason}")
-            raise self.skip(reason)
+            self.set_metadata("Webhooks", f"unavailable: {reason}")
+            raise self.missing("webhooks", reason)
 
     @keyword("Start The Webhook Receiver")
     def start_the_webhook_receiver(self) -> None:
@@ -402,7 +403,7 @@ class WebhookKeywords(Core):
     def result_url_request(self, delivery: Delivery, job: Job) -> Request:
         """``GET <data.result_url>`` (relative to ``BIFROST_BASE_URL``) with the job's own key."""
         path = self.check(wh.result_path, delivery, self.config.base_url)
-        return Request("GET", path, {"headers": keys.key_headers(job.key, job.key_format)}, job.endpoint)
+        return Request("GET", path, {"headers": self.key_headers(job.key, job.key_format)}, job.endpoint)
 
     @keyword("Result Url Should Be The Poll Path Of")
     def result_url_should_be_the_poll_path_of(self, delivery: Delivery, job: Job) -> None:

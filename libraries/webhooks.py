@@ -1,5 +1,6 @@
-"""Webhook helpers for the suite: configuration, masking of ``whsec_`` secrets, Standard Webhooks
-signature checks, the receiver, and the pure checks of notifications and ``/api/webhooks`` answers.
+"""Webhook helpers for the suite: masking of ``whsec_`` secrets, Standard Webhooks signature checks,
+the receiver, and the pure checks of notifications and ``/api/webhooks`` answers. The webhook
+settings (variables, defaults, validation) live in variables.py with every other setting.
 
 No Robot imports here, so the pieces are unit-tested on their own. The receiver runs an HTTP
 server on a background thread; it only records (Robot drops messages logged from other
@@ -9,7 +10,6 @@ threads), and the keyword class (webhook_keywords.py) reports from the main thre
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import json
@@ -25,105 +25,13 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from libraries.masking import Masker
-from variables import parse_duration
+from variables import WEBHOOK_SECRET_PREFIX as SECRET_PREFIX
+from variables import secret_key
 
-SECRET_PREFIX = "whsec_"
 # Standard Webhooks' default: a timestamp further than this from the receiver's clock is refused.
 TIMESTAMP_TOLERANCE = 300.0
-DEFAULT_LISTEN = "127.0.0.1:0"
-# The longest gap between two delivery attempts, and so how long the suite watches for one that
-# must not come: the suite's endpoints back off 1-2 s (±20 %) and Bifrost scans its queue every 5 s.
-DEFAULT_QUIET = 8.0
-WEBHOOK_VARIABLES = (
-    "BIFROST_WEBHOOK_LISTEN",
-    "BIFROST_WEBHOOK_URL",
-    "BIFROST_WEBHOOK_NAME",
-    "BIFROST_WEBHOOK_QUIET",
-)
 _SECRET_PATTERN = re.compile(r"whsec_[A-Za-z0-9+/=_-]+")
 MAX_BODY = 8 * 1024 * 1024
-
-
-# ---------------------------------------------------------------------- configuration
-@dataclass(frozen=True)
-class WebhookConfig:
-    """The webhook variables; secret values stay in the environment, only their presence is here."""
-
-    listen_host: str = "127.0.0.1"
-    listen_port: int = 0
-    public_url: str = ""
-    endpoint_name: str = ""
-    secret_set: bool = False
-    admin_token_set: bool = False
-    quiet: float = DEFAULT_QUIET
-    errors: tuple[str, ...] = ()
-
-    @property
-    def predeclared(self) -> bool:
-        return bool(self.endpoint_name)
-
-
-def load_webhook_config(environ: Mapping[str, str] | None = None) -> WebhookConfig:
-    """Parse the webhook variables; problems are collected as one-line messages, never raised."""
-    env = os.environ if environ is None else environ
-    errors: list[str] = []
-    listen = env.get("BIFROST_WEBHOOK_LISTEN", "").strip() or DEFAULT_LISTEN
-    host, port = _host_port(listen, errors)
-    public_url = env.get("BIFROST_WEBHOOK_URL", "").strip().rstrip("/")
-    if public_url:
-        parts = urlsplit(public_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            errors.append(f"BIFROST_WEBHOOK_URL={public_url!r} is not an http(s) URL")
-        elif port == 0:
-            errors.append(
-                "BIFROST_WEBHOOK_URL is set but BIFROST_WEBHOOK_LISTEN has no fixed port"
-                f" ({listen!r}): the gateway could not reach an ephemeral port"
-            )
-    name = env.get("BIFROST_WEBHOOK_NAME", "").strip()
-    secret = env.get("BIFROST_WEBHOOK_SECRET", "").strip()
-    if name and not secret:
-        errors.append("BIFROST_WEBHOOK_NAME is set but BIFROST_WEBHOOK_SECRET is not (set both)")
-    if secret and not name:
-        errors.append("BIFROST_WEBHOOK_SECRET is set but BIFROST_WEBHOOK_NAME is not (set both)")
-    if secret:
-        try:
-            secret_key(secret)
-        except ValueError as err:
-            errors.append(f"BIFROST_WEBHOOK_SECRET is not usable: {err}")  # never the value itself
-    if name and port == 0:
-        errors.append(
-            "BIFROST_WEBHOOK_NAME is set but BIFROST_WEBHOOK_LISTEN has no fixed port: the declared"
-            " endpoint's URL must reach the receiver"
-        )
-    quiet = DEFAULT_QUIET
-    raw_quiet = env.get("BIFROST_WEBHOOK_QUIET", "").strip()
-    if raw_quiet:
-        try:
-            quiet = parse_duration(raw_quiet)
-            if quiet <= 0:
-                raise ValueError(raw_quiet)
-        except ValueError:
-            errors.append(f"BIFROST_WEBHOOK_QUIET={raw_quiet!r} is not a positive duration (e.g. 1s, 500ms)")
-            quiet = DEFAULT_QUIET
-    return WebhookConfig(
-        listen_host=host,
-        listen_port=port,
-        public_url=public_url,
-        endpoint_name=name,
-        secret_set=bool(secret),
-        admin_token_set=bool(env.get("BIFROST_ADMIN_TOKEN", "").strip()),
-        quiet=quiet,
-        errors=tuple(errors),
-    )
-
-
-def _host_port(text: str, errors: list[str]) -> tuple[str, int]:
-    host, colon, port_text = text.rpartition(":")
-    host = host.strip("[]")
-    if not colon or not host or not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
-        errors.append(f"BIFROST_WEBHOOK_LISTEN={text!r} is not HOST:PORT (e.g. 127.0.0.1:0 or 0.0.0.0:8765)")
-        return "127.0.0.1", 0
-    return host, int(port_text)
 
 
 def env_secret(name: str) -> str:
@@ -165,19 +73,6 @@ class SignatureError(AssertionError):
     """A notification that does not verify; the message says why (never the secret)."""
 
     ROBOT_SUPPRESS_NAME = True
-
-
-def secret_key(secret: str) -> bytes:
-    """The HMAC key of a `whsec_` secret: its base64 part, decoded."""
-    if not secret.startswith(SECRET_PREFIX):
-        raise ValueError("a webhook secret starts with whsec_")
-    try:
-        key = base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)
-    except binascii.Error:
-        raise ValueError("the part after whsec_ is not base64") from None
-    if not key:
-        raise ValueError("the part after whsec_ is empty")
-    return key
 
 
 def sign(secret: str, webhook_id: str, timestamp: str, body: bytes) -> str:

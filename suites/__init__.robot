@@ -4,7 +4,9 @@ Documentation     Acceptance tests for Bifrost's async inference API (/v1/async/
 ...
 ...               The setup checks the configuration first (a bad value stops the run before anything
 ...               is sent), then the gateway: unreachable or unhealthy skips every test unless
-...               BIFROST_REQUIRE_GATEWAY is set.
+...               BIFROST_REQUIRE_GATEWAY is set (or BIFROST_EXPECT declares gateway). What the gateway
+...               lacks skips the tests that need it, unless BIFROST_EXPECT declares that capability: then
+...               they fail with the reason. The report's top counts the skips by reason.
 
 Resource          resources/run.resource
 

@@ -5,7 +5,7 @@ Documentation     Async webhooks (newest Bifrost builds): a submit names an endp
 ...
 ...               The suite creates its own endpoints through /api/webhooks, or uses one declared with
 ...               BIFROST_WEBHOOK_NAME + BIFROST_WEBHOOK_SECRET; without either (older builds answer 404
-...               there) every test skips with the reason.
+...               there) every test skips with the reason, or fails with it if BIFROST_EXPECT has webhooks.
 
 Resource          resources/run.resource
 Resource          resources/webhooks.resource

@@ -911,6 +911,27 @@ def _poll_transport(gw: RunningGateway) -> None:
     assert response.json()["status"] in ("pending", "processing", "completed")
 
 
+# capabilities that disappear (issue 21): an older build's shape, which BIFROST_EXPECT turns into failures
+@check("webhooks-api-missing")
+def _webhooks_api(gw: RunningGateway) -> None:
+    response = gw.get("/api/webhooks")
+    assert response.status_code == 200 and isinstance(response.json().get("endpoints"), list), response.text
+
+
+@check("request-id-missing")
+def _request_id_present(gw: RunningGateway) -> None:
+    job_id, response = finished(gw, headers={"x-request-id": "trace-8"})
+    assert gw.poll("chat_completion", job_id).json().get("request_id") == "trace-8"
+    assert response.json().get("request_id") == "trace-8"
+
+
+@check("rerank-ocr-missing")
+def _newer_endpoints(gw: RunningGateway) -> None:
+    for request_type in ("rerank", "ocr"):
+        assert gw.submit(request_type).status_code == 202
+        readable(gw.poll(request_type, gw.submit_ok(request_type)))
+
+
 # Webhook faults need a receiver; tests/test_fake_webhooks.py has a check for each of them.
 NON_WEBHOOK_FAULTS = sorted(name for name in FAULTS if not name.startswith("webhook-"))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -80,3 +82,20 @@ def _missed(verdict: fault_matrix.Verdict) -> str:
     if not verdict.expected:
         return "its expectation selects no test"
     return "expected tests did not fail: " + ", ".join(t.name for t in verdict.missed[:5])
+
+
+def test_an_expectation_may_set_the_run_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = tmp_path / "expectations.toml"
+    table.write_text('[gone]\nenv = { BIFROST_EXPECT = "webhooks" }\ntags = ["webhooks"]\n[plain]\n')
+    loaded = fault_matrix.load_expectations(table)
+    assert (loaded["gone"].env, loaded["plain"].env) == ((("BIFROST_EXPECT", "webhooks"),), ())
+    seen: dict[str, str] = {}
+
+    def started(command: list[str], **options: Any) -> SimpleNamespace:
+        seen.update(options["env"])
+        return SimpleNamespace(returncode=252, stdout="", stderr="no output")
+
+    monkeypatch.setattr(fault_matrix.subprocess, "run", started)
+    outcome = fault_matrix.run_suite("gone", tmp_path, only=["A Test"], settings=loaded["gone"].env)
+    assert outcome.error == "no output" and seen["BIFROST_EXPECT"] == "webhooks"
+    assert seen["BIFROST_REQUIRE_GATEWAY"] == "1"  # over the matrix's own settings

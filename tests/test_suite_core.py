@@ -591,3 +591,113 @@ def test_response_status_checks_take_classes_and_job_handles() -> None:
     library.response_status_should_be(Job("ocr", None, response=answer), "200", "429")
     with pytest.raises(Failure, match=r"answered 429, expected 200 or 5xx: '\{\"error\""):
         library.response_status_should_be(answer, "200", "5xx")
+
+
+# ---------------------------------------------------------------------- settings: BIFROST_EXPECT
+def test_settings_are_the_bottom_layer() -> None:
+    """variables.py imports nothing from libraries/: the library reads the settings, never the reverse."""
+    import ast
+
+    tree = ast.parse((ROOT / "variables.py").read_text(encoding="utf-8"))
+    modules = [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    modules += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    assert [m for m in modules if m.split(".")[0] == "libraries"] == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("", set()),
+        ("webhooks", {"webhooks"}),
+        (" Webhooks , VK,,rerank ", {"webhooks", "vk", "rerank"}),
+        ("all", set(variables.CAPABILITIES) - set(variables.KEY_MODES)),
+        ("all,enforcement", set(variables.CAPABILITIES) - {"anonymous"}),
+    ],
+)
+def test_expected_capabilities_are_read_and_all_leaves_the_key_mode_out(raw: str, expected: set[str]) -> None:
+    cfg = variables.load_config({"BIFROST_EXPECT": raw})
+    assert (cfg.expect, cfg.errors) == (expected, ())
+    # Exported as a Robot variable and read back (`--variable BIFROST_EXPECT:...` works the same way).
+    exported = variables.settings(cfg)["BIFROST_EXPECT"]
+    assert variables.load_config({"BIFROST_EXPECT": exported}).expect == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            "webhook,gateway",
+            "BIFROST_EXPECT='webhook,gateway' names unknown capability(ies) webhook; known: gateway,",
+        ),
+        (
+            "enforcement,anonymous",
+            "BIFROST_EXPECT='enforcement,anonymous' has both enforcement and anonymous",
+        ),
+        ("all,anonymous,enforcement", "has both enforcement and anonymous"),
+    ],
+)
+def test_a_bad_expectation_is_one_line_naming_the_known_capabilities(raw: str, message: str) -> None:
+    cfg = variables.load_config({"BIFROST_EXPECT": raw})
+    assert len(cfg.errors) == 1 and message in cfg.errors[0] and "\n" not in cfg.errors[0]
+    assert cfg.expect == frozenset() and cfg.unusable == {"BIFROST_EXPECT": raw}
+    if "unknown" in message:
+        assert cfg.errors[0].endswith(", ".join((*variables.CAPABILITIES, "all")))
+
+
+def test_what_is_missing_skips_unless_declared(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("BIFROST_EXPECT", "webhooks")
+    library = Core()
+    lacking = library.missing("webhooks", "GET /api/webhooks answered 404")
+    assert isinstance(lacking, Failure) and not isinstance(lacking, SkipExecution)
+    assert str(lacking) == "BIFROST_EXPECT has webhooks, but GET /api/webhooks answered 404"
+    undeclared = library.missing("vk", "BIFROST_VK is not set")
+    assert isinstance(undeclared, SkipExecution) and str(undeclared) == "BIFROST_VK is not set"
+
+
+@pytest.mark.parametrize(
+    ("environ", "role", "key_format", "capability"),
+    [
+        ({}, "primary", "x-bf-vk", "vk"),
+        ({"BIFROST_VK": VK}, "alternate", "x-bf-vk", "alt-vk"),
+        ({"BIFROST_VK": "plain-primary-key-0001"}, "primary", "bearer", "vk-prefix"),
+        ({"BIFROST_VK": "plain-primary-key-0001"}, keys.RECASED, "x-bf-vk", "vk-prefix"),
+    ],
+)
+def test_a_missing_key_names_its_capability(
+    clean_env: pytest.MonkeyPatch, environ: dict[str, str], role: str, key_format: str, capability: str
+) -> None:
+    for name, value in environ.items():
+        clean_env.setenv(name, value)
+    with pytest.raises(keys.KeyMissing) as lack:
+        keys.key_headers(role, key_format)
+    assert lack.value.capability == capability
+    with pytest.raises(SkipExecution):
+        Core().key_headers(role, key_format)
+    clean_env.setenv("BIFROST_EXPECT", capability)
+    with pytest.raises(Failure, match=f"^BIFROST_EXPECT has {capability}, but ") as failure:
+        Core().key_headers(role, key_format)
+    assert not isinstance(failure.value, SkipExecution)
+
+
+def test_skips_are_grouped_by_reason_with_counts(capfd: pytest.CaptureFixture[str]) -> None:
+    from robot.result import TestSuite
+
+    from libraries.SkipSummary import SkipSummary
+
+    top = TestSuite(name="Top")
+    child = top.suites.create(name="Webhooks")
+    for number in range(3):
+        reason = "Skipped in parent suite setup:\nthe gateway has no /api/webhooks"
+        child.tests.create(name=f"Hook {number}", status="SKIP", message=reason)
+    top.tests.create(name="Keyed", status="SKIP", message="BIFROST_VK is not set")
+    top.tests.create(name="Fine", status="PASS")
+    top.tests.create(name="Broken", status="FAIL", message="BIFROST_EXPECT has vk, but BIFROST_VK is not set")
+    top.visit(SkipSummary())
+    lines = ["3 skipped: the gateway has no /api/webhooks", "1 skipped: BIFROST_VK is not set"]
+    assert top.metadata["Skipped Tests"] == "\n".join(f"- {line}" for line in lines)
+    assert "Skipped Tests" not in child.metadata
+    assert capfd.readouterr().out.splitlines() == lines
+    clean = TestSuite(name="Top")
+    clean.tests.create(name="Fine", status="PASS")
+    clean.visit(SkipSummary())
+    assert clean.metadata["Skipped Tests"] == "none" and capfd.readouterr().out == ""

@@ -86,6 +86,9 @@ def run(command: list[str], env: dict[str, str], outdir: Path, timeout: float = 
     # pabot caches its split in ./.pabotsuitenames; each pabot run gets a directory of its own.
     cwd = outdir / "cwd" if command_uses_pabot(command) else ROOT
     cwd.mkdir(exist_ok=True)
+    if cwd != ROOT and not (cwd / "libraries").exists():
+        # robot.args names the skip summary by a path relative to the repository, as `--pythonpath .`
+        (cwd / "libraries").symlink_to(ROOT / "libraries")
     env = {**env, "PYTHONPATH": str(ROOT)}
     if command_uses_pabot(command):
         # pabot deletes every pabot_temp_* file in the temp dir at start: one temp dir per run.
@@ -506,6 +509,7 @@ BAD_CONFIG = [
     ),
     ({"BIFROST_WEBHOOK_LISTEN": "nonsense"}, "BIFROST_WEBHOOK_LISTEN='nonsense' is not HOST:PORT"),
     ({"BIFROST_WEBHOOK_QUIET": "later"}, "BIFROST_WEBHOOK_QUIET='later' is not a positive duration"),
+    ({"BIFROST_EXPECT": "webhook"}, "BIFROST_EXPECT='webhook' names unknown capability(ies) webhook; known:"),
 ]
 
 

@@ -44,13 +44,12 @@ from libraries.webhooks import (  # noqa: E402
     check_payload,
     check_redacted,
     header_values,
-    load_webhook_config,
     mask_secret,
-    secret_key,
     sign,
     unwrap_endpoint,
     verify,
 )
+from variables import load_webhook_config, secret_key  # noqa: E402
 
 SECRET = "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
 FULL_SECRET = re.compile(rb"whsec_[A-Za-z0-9+/]{20,}")

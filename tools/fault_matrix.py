@@ -58,6 +58,9 @@ class Expectation:
     names: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     why_not: str = ""
+    # Settings for this fault's run, over MATRIX_ENV: a fault that removes a capability only skips
+    # its tests unless the run declares it (`env = { BIFROST_EXPECT = "webhooks" }`).
+    env: tuple[tuple[str, str], ...] = ()
 
     def selects(self, test: TestResult) -> bool:
         by_name = any(fnmatch.fnmatchcase(test.name, pattern) for pattern in self.names)
@@ -103,7 +106,12 @@ class Verdict:
 def load_expectations(path: Path = EXPECTATIONS) -> dict[str, Expectation]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return {
-        fault: Expectation(tuple(spec.get("names", ())), tuple(spec.get("tags", ())), spec.get("why_not", ""))
+        fault: Expectation(
+            tuple(spec.get("names", ())),
+            tuple(spec.get("tags", ())),
+            spec.get("why_not", ""),
+            tuple((str(name), str(value)) for name, value in spec.get("env", {}).items()),
+        )
         for fault, spec in data.items()
     }
 
@@ -137,6 +145,7 @@ def run_suite(
     suites: Iterable[str] = ("suites",),
     label: str = "",
     only: list[str] | None = None,
+    settings: tuple[tuple[str, str], ...] = (),
 ) -> RunResult:
     run_dir = out_dir / (label or ("clean" if fault == CLEAN else fault))
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -163,7 +172,7 @@ def run_suite(
     # pabot deletes every pabot_temp_* file in the temp dir when it starts: give each run its own.
     tmp = run_dir / "tmp"
     tmp.mkdir(exist_ok=True)
-    env = {**os.environ, **MATRIX_ENV, "TMPDIR": str(tmp)}
+    env = {**os.environ, **MATRIX_ENV, **dict(settings), "TMPDIR": str(tmp)}
     started = time.monotonic()
     done = subprocess.run(
         [*gateway, "--", *robot], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
@@ -273,8 +282,9 @@ def run_matrix(
     order = [*([CLEAN] if clean else []), *sorted(faults, key=lambda f: (f not in SLOW_FIRST, f))]
 
     def run(fault: str) -> RunResult:
-        only = None if full or fault == CLEAN else catchers(expectations.get(fault), tests)
-        return run_suite(fault, out_dir, only=only)
+        expectation = None if fault == CLEAN else expectations.get(fault)
+        only = None if full or fault == CLEAN else catchers(expectation, tests)
+        return run_suite(fault, out_dir, only=only, settings=expectation.env if expectation else ())
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -3,7 +3,7 @@ Documentation    On a gateway that enforces virtual keys (client.enforce_auth_on
 ...              job runs: on every endpoint and integration route it ends failed with status_code 401 (a
 ...              401 at submit is accepted too: the contract has not confirmed where the refusal comes),
 ...              and a job with a valid key still completes. On a gateway without enforcement these tests
-...              skip with that reason.
+...              skip with that reason (they run, and fail, with BIFROST_EXPECT=enforcement).
 
 Resource         resources/run.resource
 Resource         resources/integration.resource
