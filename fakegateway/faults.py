@@ -120,7 +120,7 @@ FAULTS: dict[str, str] = {
     "webhook-empty-events-accepted": "an endpoint with an empty events list is created (201, not 400)",
     "webhook-unknown-event-accepted": "an endpoint may subscribe to an event name Bifrost does not know",
     "webhook-reserved-header-accepted": "custom headers may set reserved names such as webhook-signature",
-    "webhook-negative-knob-accepted": "a negative numeric knob (max_retries, ...) is stored as given",
+    "webhook-negative-knob-accepted": "a negative numeric knob (max_retries, ...) is taken without its sign",
     "webhook-list-totals-missing": "the endpoint list answers without count, total_count and limit",
     "webhook-list-search-ignored": "the endpoint list ignores ?search=",
     "webhook-list-event-filter-ignored": "the endpoint list ignores ?event=",

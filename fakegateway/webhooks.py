@@ -174,7 +174,9 @@ def _knob(body: dict[str, Any], name: str, *, negative_ok: bool = False) -> int:
         return KNOB_DEFAULTS[name]
     if isinstance(value, bool) or not isinstance(value, int):
         raise SpecError(f"{name} must be a whole number")
-    if value < 0 and not negative_ok:
+    if value < 0:
+        if negative_ok:
+            return -value  # the regression: the sign is dropped
         raise SpecError(f"{name} must not be negative")
     return value
 
