@@ -157,8 +157,7 @@ class Dispatcher:
         status = FAILED if record.event == FAILED_EVENT else COMPLETED
         first = 1
         if self._faults.on("webhook-redeliver-attempts-continue"):
-            earlier = [d.attempt_no for d in self.registry.deliveries(record.endpoint_id)]
-            first = max([d for d in earlier if d], default=0) + 1
+            first = max((d.attempt_no for d in self.registry.deliveries(record.endpoint_id)), default=0) + 1
         note = Notification(
             webhook_id,
             record.endpoint_id,
