@@ -62,6 +62,7 @@ class Notification:
     status: str  # the job's status when enqueued, for the degraded body of an expired job
     # The terminal row as enqueued; rendered only while the store does not show it yet (`webhook-early`).
     snapshot: JobRow | None = None
+    first_attempt: int = 1  # a redelivery numbers its attempts from 1 again
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ class Dispatcher:
         self._session: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._limits: dict[str, tuple[int, asyncio.Semaphore]] = {}
+        # Endpoints as last read by an attempt: only the `webhook-deleted-endpoint-called` fault uses them.
+        self._last_seen: dict[str, Endpoint] = {}
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(trust_env=False)
@@ -165,8 +168,17 @@ class Dispatcher:
         """Send a recorded notification again: same webhook-id, attempt numbering from 1."""
         webhook_id = str(uuid4()) if self._faults.on("webhook-redeliver-new-id") else record.webhook_id
         status = FAILED if record.event == FAILED_EVENT else COMPLETED
+        first = 1
+        if self._faults.on("webhook-redeliver-attempts-continue"):
+            first = max((d.attempt_no for d in self.registry.deliveries(record.endpoint_id)), default=0) + 1
         note = Notification(
-            webhook_id, record.endpoint_id, record.async_job_id, record.request_id, record.event, status
+            webhook_id,
+            record.endpoint_id,
+            record.async_job_id,
+            record.request_id,
+            record.event,
+            status,
+            first_attempt=first,
         )
         self._spawn(self._deliver(note))
         return webhook_id
@@ -178,7 +190,7 @@ class Dispatcher:
 
     # ------------------------------------------------------------------ attempts
     async def _deliver(self, note: Notification) -> None:
-        attempt_no = 1
+        attempt_no = note.first_attempt
         # The regression `webhook-endpoint-state-ignored` keeps the endpoint as it was enqueued.
         enqueued = self.registry.get(note.endpoint_id)
         if not self._faults.on("webhook-endpoint-state-ignored"):
@@ -204,7 +216,12 @@ class Dispatcher:
     async def _attempt(self, note: Notification, attempt_no: int, enqueued: Endpoint | None = None) -> str:
         faults = self._faults
         endpoint = enqueued or self.registry.get(note.endpoint_id)
-        if endpoint is None or (endpoint.spec.disabled and enqueued is None):
+        if endpoint is None and faults.on("webhook-deleted-endpoint-called"):
+            endpoint = self._last_seen.get(note.endpoint_id)
+        if endpoint is not None:
+            self._last_seen[note.endpoint_id] = endpoint
+        ignore_disabled = enqueued is not None or faults.on("webhook-disabled-endpoint-called")
+        if endpoint is None or (endpoint.spec.disabled and not ignore_disabled):
             why = "endpoint deleted" if endpoint is None else "endpoint disabled"
             self._record(note, attempt_no, PERMANENT, Attempt(0, why))
             return PERMANENT
@@ -248,13 +265,14 @@ class Dispatcher:
         if outcome == RETRYABLE and attempt_no > allowed:
             outcome = EXHAUSTED
         self._record(note, attempt_no, outcome, attempt)
-        moment = now()
-        if outcome == DELIVERED:
-            endpoint.consecutive_failures = 0
-            endpoint.last_success_at = moment
-        else:
-            endpoint.consecutive_failures += 1
-            endpoint.last_failure_at = moment
+        if not self._faults.on("webhook-counters-frozen"):
+            moment = now()
+            if outcome == DELIVERED:
+                endpoint.consecutive_failures = 0
+                endpoint.last_success_at = moment
+            else:
+                endpoint.consecutive_failures += 1
+                endpoint.last_failure_at = moment
         return outcome
 
     def _tamper(self, body: dict[str, Any], event: str) -> dict[str, Any]:
@@ -365,17 +383,23 @@ class Dispatcher:
 
     async def test_fire(self, endpoint: Endpoint, event: str) -> dict[str, Any]:
         """One synchronous attempt with a sample job; not retried and not recorded."""
-        sample_id = f"test-{uuid4()}"
+        faults = self._faults
+        if faults.on("webhook-test-fire-not-sent"):
+            return {"delivered": True, "receiver_status_code": 204}
+        if faults.on("webhook-test-fire-wrong-event"):
+            event = COMPLETED_EVENT
+        sample_id = str(uuid4()) if faults.on("webhook-test-fire-real-id") else f"test-{uuid4()}"
+        request_type = "text_completion" if faults.on("webhook-test-fire-request-type") else "chat_completion"
         completed = event == COMPLETED_EVENT
         moment = now()
         row = JobRow(
             id=sample_id,
             request_id=None,
-            request_type="chat_completion",
+            request_type=request_type,
             status=COMPLETED if completed else FAILED,
             virtual_key_id=None,
             result_ttl=3600,
-            status_code=200 if completed else 500,
+            status_code=200 if completed or faults.on("webhook-test-fire-status-code-wrong") else 500,
             response=None,
             error=None,
             created_at=moment,
@@ -387,7 +411,7 @@ class Dispatcher:
             sample_id,
             row.status,
             row,
-            f"{BY_TYPE['chat_completion'].path}/{sample_id}",
+            f"{BY_TYPE[row.request_type].path}/{sample_id}",
             inline=False,
             max_kbs=endpoint.spec.max_response_payload_kbs,
         )

@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from fakegateway.envelope import error_response, json_response
+from fakegateway.faults import Faults
 from fakegateway.gateway import GATEWAY, Gateway
 from fakegateway.webhooks import (
     COMPLETED_EVENT,
@@ -68,7 +69,18 @@ async def _json_body(request: web.Request) -> Any:
 
 
 def _shown(gateway: Gateway, endpoint: Endpoint) -> dict[str, Any]:
-    return endpoint.public(expose_secret=gateway.faults.on("webhook-secret-exposed"))
+    faults = gateway.faults
+    return endpoint.public(expose_secret=faults.on("webhook-secret-exposed"), faults=faults)
+
+
+# Read-only counters a create or PUT body may carry; only the `webhook-counters-writable` fault stores one.
+_COUNTER = "consecutive_failures"
+
+
+def _store_counter(gateway: Gateway, endpoint: Endpoint, body: Any) -> None:
+    value = body.get(_COUNTER) if isinstance(body, dict) else None
+    if gateway.faults.on("webhook-counters-writable") and isinstance(value, int):
+        endpoint.consecutive_failures = value
 
 
 EndpointHandler = Callable[[web.Request, Endpoint], Awaitable[web.StreamResponse]]
@@ -90,19 +102,23 @@ def _with_endpoint(handler: EndpointHandler) -> Callable[[web.Request], Awaitabl
 
 async def create(request: web.Request) -> web.StreamResponse:
     gateway = request.app[GATEWAY]
+    faults = gateway.faults
     try:
         body = await _json_body(request)
-        spec = parse_spec(body, reserved=reserved_headers(gateway))
+        spec = parse_spec(body, faults=faults, reserved=reserved_headers(gateway))
         secret = body.get("secret") if isinstance(body, dict) else None
         if secret is not None and not isinstance(secret, str):
             raise SpecError("secret must be a string")
-        endpoint = gateway.webhooks.create(spec, secret or None)
+        taken_ok = faults.on("webhook-duplicate-name-accepted")
+        endpoint = gateway.webhooks.create(spec, secret or None, allow_taken=taken_ok)
     except SpecError as exc:
         return _error(request, 400, str(exc))
     except NameTakenError as exc:
         return _error(request, 409, str(exc))
+    _store_counter(gateway, endpoint, body)
     # The only answer that ever carries the secret.
-    return json_response(201, {"endpoint": _shown(gateway, endpoint), "secret": endpoint.secret})
+    status = 200 if faults.on("webhook-create-200") else 201
+    return json_response(status, {"endpoint": _shown(gateway, endpoint), "secret": endpoint.secret})
 
 
 def _bool_query(text: str, name: str) -> bool:
@@ -128,17 +144,24 @@ def _int_query(text: str | None, name: str, default: int, *, low: int, high: int
 
 async def list_endpoints(request: web.Request) -> web.StreamResponse:
     gateway = request.app[GATEWAY]
+    faults = gateway.faults
     query = request.query
     try:
-        limit = _int_query(query.get("limit"), "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
-        offset = _int_query(query.get("offset"), "offset", 0, low=0, high=2**31)
+        limit = _paging_query(faults, query.get("limit"), "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
+        offset = _paging_query(faults, query.get("offset"), "offset", 0, low=0, high=2**31)
         event = query.get("event") or None
-        if event is not None and event not in EVENTS:
+        if event is not None and event not in EVENTS and not faults.on("webhook-list-bad-event-accepted"):
             raise SpecError(f"unknown event {event!r} (allowed: {', '.join(EVENTS)})")
-        disabled = _bool_query(query["disabled"], "disabled") if query.get("disabled") else None
+        disabled = _disabled_query(faults, query.get("disabled"))
     except SpecError as exc:
         return _error(request, 400, str(exc))
     search = (query.get("search") or "").strip().lower()
+    if faults.on("webhook-list-search-ignored"):
+        search = ""
+    if faults.on("webhook-list-event-filter-ignored"):
+        event = None
+    if faults.on("webhook-list-disabled-filter-ignored"):
+        disabled = None
     matches = [
         e
         for e in gateway.webhooks.all()
@@ -146,16 +169,31 @@ async def list_endpoints(request: web.Request) -> web.StreamResponse:
         and (event is None or event in e.spec.events)
         and (disabled is None or e.spec.disabled == disabled)
     ]
-    page = matches[offset : offset + limit]
-    return json_response(
-        200,
-        {
-            "endpoints": [_shown(gateway, e) for e in page],
-            "count": len(page),
-            "total_count": len(matches),
-            "limit": limit,
-        },
-    )
+    page = matches if faults.on("webhook-list-paging-ignored") else matches[offset : offset + limit]
+    answer: dict[str, Any] = {"endpoints": [_shown(gateway, e) for e in page]}
+    if not faults.on("webhook-list-totals-missing"):
+        answer.update(count=len(page), total_count=len(matches), limit=limit)
+    return json_response(200, answer)
+
+
+def _paging_query(faults: Faults, text: str | None, name: str, default: int, *, low: int, high: int) -> int:
+    try:
+        return _int_query(text, name, default, low=low, high=high)
+    except SpecError:
+        if faults.on("webhook-list-bad-paging-accepted") and not (text or "").lstrip("-").isdigit():
+            return default
+        raise
+
+
+def _disabled_query(faults: Faults, text: str | None) -> bool | None:
+    if not text:
+        return None
+    try:
+        return _bool_query(text, "disabled")
+    except SpecError:
+        if faults.on("webhook-list-bad-disabled-accepted"):
+            return None
+        raise
 
 
 @_with_endpoint
@@ -167,22 +205,33 @@ async def get_endpoint(request: web.Request, endpoint: Endpoint) -> web.StreamRe
 async def replace_endpoint(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     """A full replace; a `<REDACTED>` header value keeps the stored value of that header."""
     gateway = request.app[GATEWAY]
+    faults = gateway.faults
     stored = dict(endpoint.spec.headers)
-    if gateway.faults.on("webhook-redacted-header-stored"):
+    if faults.on("webhook-redacted-header-stored"):
         stored = {name: REDACTED for name in stored}  # the placeholder itself gets stored
     try:
-        spec = parse_spec(await _json_body(request), stored, reserved=reserved_headers(gateway))
+        body = await _json_body(request)
+        if faults.on("webhook-put-merges") and isinstance(body, dict):
+            # The regression: what the body leaves out keeps its stored value.
+            kept = {name: value for name, value in vars(endpoint.spec).items() if name != "headers"}
+            body = {**kept, "events": list(endpoint.spec.events), **body}
+        spec = parse_spec(body, stored, faults, reserved=reserved_headers(gateway))
         gateway.webhooks.replace(endpoint, spec)
     except SpecError as exc:
         return _error(request, 400, str(exc))
     except NameTakenError as exc:
         return _error(request, 409, str(exc))
+    _store_counter(gateway, endpoint, body)
     return json_response(200, {"endpoint": _shown(gateway, endpoint)})
 
 
 async def delete_endpoint(request: web.Request) -> web.StreamResponse:
     endpoint_id = request.match_info["endpoint_id"]
-    if not request.app[GATEWAY].webhooks.delete(endpoint_id):
+    webhooks = request.app[GATEWAY].webhooks
+    if request.app[GATEWAY].faults.on("webhook-delete-ignored"):
+        if webhooks.get(endpoint_id) is None:
+            return _error(request, 404, f"webhook endpoint {endpoint_id!r} not found")
+    elif not webhooks.delete(endpoint_id):
         return _error(request, 404, f"webhook endpoint {endpoint_id!r} not found")
     return json_response(200, {"message": "webhook endpoint deleted", "id": endpoint_id})
 
@@ -197,12 +246,12 @@ async def deliveries(request: web.Request, endpoint: Endpoint) -> web.StreamResp
         return _error(request, 400, str(exc))
     rows = gateway.webhooks.deliveries(endpoint.id)
     page = rows[offset : offset + limit]
+    pagination = {"total_count": len(rows), "count": len(page), "limit": limit, "offset": offset}
+    if gateway.faults.on("webhook-history-total-missing"):
+        del pagination["total_count"]
     return json_response(
         200,
-        {
-            "deliveries": [row.public() for row in page],
-            "pagination": {"total_count": len(rows), "count": len(page), "limit": limit, "offset": offset},
-        },
+        {"deliveries": [row.public(gateway.faults) for row in page], "pagination": pagination},
     )
 
 
@@ -215,7 +264,7 @@ async def redeliver(request: web.Request) -> web.StreamResponse:
     endpoint = gateway.webhooks.get(record.endpoint_id)
     if endpoint is None:
         return _error(request, 404, f"webhook endpoint {record.endpoint_id!r} not found")
-    if endpoint.spec.disabled:
+    if endpoint.spec.disabled and not gateway.faults.on("webhook-redeliver-disabled-accepted"):
         return _error(request, 400, f'webhook endpoint "{endpoint.name}" is disabled')
     return json_response(202, {"webhook_id": gateway.dispatcher.redeliver(record)})
 
@@ -226,6 +275,8 @@ async def rotate_secret(request: web.Request, endpoint: Endpoint) -> web.StreamR
     if gateway.faults.on("webhook-rotation-ignored"):
         # The regression: a fresh secret is shown, but deliveries stay signed with the old one.
         return json_response(200, {"secret": new_secret()})
+    if gateway.faults.on("webhook-rotate-same-secret"):
+        return json_response(200, {"secret": endpoint.secret})
     return json_response(200, {"secret": gateway.webhooks.rotate(endpoint)})
 
 
@@ -240,9 +291,10 @@ async def send_test_event(request: web.Request, endpoint: Endpoint) -> web.Strea
     event = event or endpoint.spec.events[0]
     if event not in EVENTS:
         return _error(request, 400, f"unknown event {event!r} (allowed: {', '.join(EVENTS)})")
-    if event not in endpoint.spec.events:
+    faults = gateway.faults
+    if event not in endpoint.spec.events and not faults.on("webhook-test-fire-unsubscribed-sent"):
         return _error(request, 400, f'webhook endpoint "{endpoint.name}" is not subscribed to {event}')
-    if endpoint.spec.disabled:
+    if endpoint.spec.disabled and not faults.on("webhook-test-fire-disabled-sent"):
         return _error(request, 400, f'webhook endpoint "{endpoint.name}" is disabled')
     return json_response(200, await gateway.dispatcher.test_fire(endpoint, event))
 

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import uuid4
 
+from fakegateway.faults import Faults
 from fakegateway.store import COMPLETED, JobRow, now, rfc3339
 
 COMPLETED_EVENT = "async_job.completed"
@@ -121,25 +122,43 @@ class EndpointSpec:
 
 
 def parse_spec(
-    body: Any, stored_headers: Mapping[str, str] | None = None, *, reserved: frozenset[str] = RESERVED_HEADERS
+    body: Any,
+    stored_headers: Mapping[str, str] | None = None,
+    faults: Faults | None = None,
+    *,
+    reserved: frozenset[str] = RESERVED_HEADERS,
 ) -> EndpointSpec:
-    """Validate a create/replace body; `<REDACTED>` header values take the stored value."""
+    """Validate a create/replace body; `<REDACTED>` header values take the stored value. `faults`
+    switch off single checks (the management API's refusal faults)."""
+    lax = faults or Faults()
     if not isinstance(body, dict):
         raise SpecError("invalid request body: expected a JSON object")
     name = body.get("name")
+    if lax.on("webhook-nameless-accepted") and not name:
+        name = f"endpoint-{uuid4()}"
     if not isinstance(name, str) or not name.strip():
         raise SpecError("name is required")
     if len(name) > 255:
         raise SpecError("name must be at most 255 characters")
     allow_private = _flag(body, "allow_private_network")
-    knobs = {knob: _knob(body, knob) for knob in KNOB_DEFAULTS}
+    negative_ok = lax.on("webhook-negative-knob-accepted")
+    knobs = {knob: _knob(body, knob, negative_ok=negative_ok) for knob in KNOB_DEFAULTS}
     if knobs["retry_backoff_max_seconds"] < knobs["retry_backoff_initial_seconds"]:
         raise SpecError("retry_backoff_max_seconds must not be below retry_backoff_initial_seconds")
     return EndpointSpec(
         name=name.strip(),
-        url=_url(body.get("url"), allow_private=allow_private),
-        events=_events(body.get("events")),
-        headers=_headers(body.get("headers"), stored_headers or {}, reserved),
+        url=_url(body.get("url"), allow_private=allow_private, http_ok=lax.on("webhook-http-url-accepted")),
+        events=_events(
+            body.get("events"),
+            empty_ok=lax.on("webhook-empty-events-accepted"),
+            unknown_ok=lax.on("webhook-unknown-event-accepted"),
+        ),
+        headers=_headers(
+            body.get("headers"),
+            stored_headers or {},
+            reserved,
+            reserved_ok=lax.on("webhook-reserved-header-accepted"),
+        ),
         include_response=_flag(body, "include_response"),
         allow_private_network=allow_private,
         disabled=_flag(body, "disabled"),
@@ -156,30 +175,32 @@ def _flag(body: dict[str, Any], name: str) -> bool:
     return value
 
 
-def _knob(body: dict[str, Any], name: str) -> int:
+def _knob(body: dict[str, Any], name: str, *, negative_ok: bool = False) -> int:
     value = body.get(name)
     if value is None or value == 0:
         return KNOB_DEFAULTS[name]
     if isinstance(value, bool) or not isinstance(value, int):
         raise SpecError(f"{name} must be a whole number")
     if value < 0:
+        if negative_ok:
+            return -value  # the regression: the sign is dropped
         raise SpecError(f"{name} must not be negative")
     return value
 
 
-def _events(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
+def _events(value: Any, *, empty_ok: bool = False, unknown_ok: bool = False) -> tuple[str, ...]:
+    if not isinstance(value, list) or not (value or empty_ok):
         raise SpecError(f"events must be a non-empty list of {', '.join(EVENTS)}")
     events: list[str] = []
     for event in value:
-        if event not in EVENTS:
+        if event not in EVENTS and not (unknown_ok and isinstance(event, str)):
             raise SpecError(f"unknown event {event!r} (allowed: {', '.join(EVENTS)})")
         if event not in events:
             events.append(event)
     return tuple(events)
 
 
-def _url(value: Any, *, allow_private: bool) -> str:
+def _url(value: Any, *, allow_private: bool, http_ok: bool = False) -> str:
     if not isinstance(value, str) or not value.strip():
         raise SpecError("url is required")
     url = value.strip()
@@ -190,7 +211,7 @@ def _url(value: Any, *, allow_private: bool) -> str:
         raise SpecError("url must not contain credentials")
     if parts.fragment:
         raise SpecError("url must not contain a fragment")
-    if parts.scheme == "http" and not allow_private:
+    if parts.scheme == "http" and not allow_private and not http_ok:
         raise SpecError("url must use https unless allow_private_network is set")
     host = parts.hostname
     try:
@@ -207,7 +228,9 @@ def _url(value: Any, *, allow_private: bool) -> str:
     return url
 
 
-def _headers(value: Any, stored: Mapping[str, str], reserved: frozenset[str]) -> dict[str, str]:
+def _headers(
+    value: Any, stored: Mapping[str, str], reserved: frozenset[str], *, reserved_ok: bool = False
+) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -216,7 +239,7 @@ def _headers(value: Any, stored: Mapping[str, str], reserved: frozenset[str]) ->
     for name, raw in value.items():
         if not name or not set(name) <= _HEADER_NAME_CHARS:
             raise SpecError(f"header name {name!r} is not valid")
-        if name.lower() in reserved:
+        if name.lower() in reserved and not reserved_ok:
             raise SpecError(f"header {name} is reserved for delivery and cannot be set")
         text = raw.get("value") if isinstance(raw, dict) else raw
         if not isinstance(text, str):
@@ -248,25 +271,34 @@ class Endpoint:
     def name(self) -> str:
         return self.spec.name
 
-    def public(self, *, expose_secret: bool = False) -> dict[str, Any]:
+    def public(self, *, expose_secret: bool = False, faults: Faults | None = None) -> dict[str, Any]:
         """The endpoint as the API shows it: no secret, header values redacted."""
+        lax = faults or Faults()
         spec = self.spec
+        shown_knobs: Mapping[str, Any] = vars(spec)
+        if lax.on("webhook-knobs-shown-default"):
+            shown_knobs = KNOB_DEFAULTS
+        clear = lax.on("webhook-header-values-shown")
+        headers = {name: {"value": value if clear else REDACTED} for name, value in spec.headers.items()}
         shown: dict[str, Any] = {
             "id": self.id,
             "name": spec.name,
             "url": spec.url,
             "events": list(spec.events),
-            "headers": {name: {"value": REDACTED} for name in spec.headers},
+            "headers": headers,
             "include_response": spec.include_response,
             "allow_private_network": spec.allow_private_network,
             "disabled": spec.disabled,
-            **{knob: getattr(spec, knob) for knob in KNOB_DEFAULTS},
+            **{knob: shown_knobs[knob] for knob in KNOB_DEFAULTS},
             "consecutive_failures": self.consecutive_failures,
             "last_failure_at": _time(self.last_failure_at),
             "last_success_at": _time(self.last_success_at),
             "created_at": rfc3339(self.created_at),
             "updated_at": rfc3339(self.updated_at),
         }
+        if lax.on("webhook-counters-missing"):
+            for counter in ("consecutive_failures", "last_failure_at", "last_success_at"):
+                del shown[counter]
         if expose_secret:
             shown["secret"] = self.secret
         return shown
@@ -292,10 +324,11 @@ class DeliveryRecord:
     error: str | None
     created_at: datetime
 
-    def public(self) -> dict[str, Any]:
-        return {
+    def public(self, faults: Faults | None = None) -> dict[str, Any]:
+        lax = faults or Faults()
+        shown = {
             "id": self.id,
-            "webhook_id": self.webhook_id,
+            "webhook_id": self.id if lax.on("webhook-history-webhook-id-wrong") else self.webhook_id,
             "endpoint_id": self.endpoint_id,
             "async_job_id": self.async_job_id,
             "request_id": self.request_id,
@@ -307,6 +340,9 @@ class DeliveryRecord:
             "created_at": rfc3339(self.created_at),
             "expires_at": rfc3339(self.created_at + HISTORY_RETENTION),
         }
+        if lax.on("webhook-history-fields-missing"):
+            del shown["request_id"], shown["expires_at"]
+        return shown
 
 
 class Registry:
@@ -316,8 +352,8 @@ class Registry:
         self._endpoints: dict[str, Endpoint] = {}
         self._deliveries: list[DeliveryRecord] = []
 
-    def create(self, spec: EndpointSpec, secret: str | None = None) -> Endpoint:
-        if self.by_name(spec.name) is not None:
+    def create(self, spec: EndpointSpec, secret: str | None = None, *, allow_taken: bool = False) -> Endpoint:
+        if self.by_name(spec.name) is not None and not allow_taken:
             raise NameTakenError(f"a webhook endpoint named {spec.name!r} already exists")
         if secret is not None:
             secret_key(secret)

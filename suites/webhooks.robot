@@ -76,6 +76,7 @@ Receiver Answering 500 Is Retried With The Same Webhook Id Until It Answers 2xx
     ...       behaviour:WH-19
     ...       behaviour:WH-31
     ...       behaviour:WH-32
+    ...       behaviour:WH-74
     A Failing Receiver Should Be Retried With The Same Webhook Id
 
 Receiver Answering 404 Gets Exactly One Attempt
@@ -87,7 +88,7 @@ Tampered Body Or Wrong Secret Fails Signature Verification
     Tampering Should Break The Signature
 
 Rotated Secret Signs The Next Notification
-    [Tags]    webhooks-api
+    [Tags]    webhooks-api    behaviour:WH-79    behaviour:WH-80
     A Rotated Secret Should Sign The Next Notification
 
 Unsubscribed Event Sends No Notification
@@ -111,7 +112,7 @@ Job Without The Webhook Header Sends No Notification
     A Job Without The Webhook Header Should Send Nothing
 
 Deliveries History Lists Each Attempt With Its Outcome
-    [Tags]    webhooks-api    slow    behaviour:WH-31    behaviour:WH-32
+    [Tags]    webhooks-api    slow    behaviour:WH-31    behaviour:WH-32    behaviour:WH-74
     The Deliveries History Should List Each Attempt
 
 Concurrent Jobs Each Get Exactly One Notification
@@ -136,16 +137,21 @@ Job Created On The Integration Route Sends One Signed Notification
 
 New Endpoint Shows Its Secret Once And Redacts Header Values
     [Tags]    webhooks-api
+    ...       behaviour:WH-50
+    ...       behaviour:WH-51
+    ...       behaviour:WH-52
+    ...       behaviour:WH-53
+    ...       behaviour:WH-55
     A New Endpoint Should Show Its Secret Once
 
 Full Replace Keeps Redacted Header Values
-    [Tags]    webhooks-api
+    [Tags]    webhooks-api    behaviour:WH-70    behaviour:WH-81
     A Full Replace Should Keep Redacted Header Values
 
 Test Notification Is Signed And Reaches The Receiver
-    [Tags]    webhooks-api
+    [Tags]    webhooks-api    behaviour:WH-81
     A Test Notification Should Be Signed
 
 Redelivery Reuses The Webhook Id
-    [Tags]    webhooks-api
+    [Tags]    webhooks-api    behaviour:WH-76
     A Redelivery Should Reuse The Webhook Id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import subprocess
 import sys
 import time
@@ -942,6 +943,198 @@ def _redeliver(gw: RunningGateway, receiver: Receiver) -> None:
 def _secret_hidden(gw: RunningGateway, receiver: Receiver) -> None:
     hook = Hook(gw, receiver)
     assert hook.secret not in gw.get(f"{API}/{hook.id}").text + gw.get(API).text
+
+
+# ---------------------------------------------------------------------- faults of the management API
+def _spec(receiver: Receiver, **fields: Any) -> dict[str, Any]:
+    name = f"hook-{next(_names)}"
+    body = {
+        "name": name,
+        "url": f"{receiver.url}/hooks/{name}",
+        "events": ["async_job.completed", "async_job.failed"],
+        "allow_private_network": True,
+        **fields,
+    }
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def _shown(gw: RunningGateway, hook: Hook) -> dict[str, Any]:
+    response = gw.get(f"{API}/{hook.id}")
+    assert response.status_code == 200, response.text
+    shown: dict[str, Any] = response.json()["endpoint"]
+    return shown
+
+
+def _listed(gw: RunningGateway, query: str) -> list[str]:
+    response = gw.get(f"{API}?{query}")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["count"] == len(body["endpoints"]) and body["total_count"] >= body["count"], body
+    return [e["id"] for e in body["endpoints"]]
+
+
+def _disable(gw: RunningGateway, hook: Hook) -> None:
+    body = {"name": hook.name, "url": hook.receiver.url + hook.path, "events": ["async_job.completed"]}
+    body.update(allow_private_network=True, disabled=True)
+    assert gw.request("PUT", f"{API}/{hook.id}", json=body).status_code == 200
+
+
+# Each body must be refused with 400; the fault named beside it lets it through.
+REFUSALS: dict[str, dict[str, Any]] = {
+    "webhook-nameless-accepted": {"name": None},
+    "webhook-http-url-accepted": {"url": "http://hooks.example.com/in", "allow_private_network": None},
+    "webhook-empty-events-accepted": {"events": []},
+    "webhook-unknown-event-accepted": {"events": ["async_job.created"]},
+    "webhook-reserved-header-accepted": {"headers": {"webhook-signature": {"value": "v1,forged"}}},
+    "webhook-negative-knob-accepted": {"attempt_timeout_seconds": -1},
+}
+
+
+@check("webhook-create-200", "webhook-duplicate-name-accepted", "webhook-header-values-shown")
+def _created(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver, headers={"X-Receiver-Token": {"value": "t0ken"}})  # asserts 201
+    redacted = {"X-Receiver-Token": {"value": "<REDACTED>"}}
+    assert hook.created["endpoint"]["headers"] == redacted
+    assert _shown(gw, hook)["headers"] == redacted
+    assert [e["headers"] for e in gw.get(f"{API}?search={hook.name}").json()["endpoints"]] == [redacted]
+    assert gw.post(API, json=_spec(receiver, name=hook.name)).status_code == 409
+
+
+@check(*REFUSALS)
+def _refused(gw: RunningGateway, receiver: Receiver) -> None:
+    for fault, fields in REFUSALS.items():
+        response = gw.post(API, json=_spec(receiver, **fields))
+        assert response.status_code == 400, (fault, response.text)
+
+
+@check(
+    "webhook-list-totals-missing",
+    "webhook-list-search-ignored",
+    "webhook-list-event-filter-ignored",
+    "webhook-list-disabled-filter-ignored",
+    "webhook-list-paging-ignored",
+)
+def _list_queries(gw: RunningGateway, receiver: Receiver) -> None:
+    failed_only = Hook(gw, receiver, events=["async_job.failed"])
+    disabled = Hook(gw, receiver, disabled=True)
+    assert _listed(gw, f"search={failed_only.name}") == [failed_only.id]
+    assert _listed(gw, f"search={failed_only.name}&event=async_job.completed") == []
+    assert _listed(gw, f"search={disabled.name}&disabled=false") == []
+    first, second = _listed(gw, "limit=1"), _listed(gw, "limit=1&offset=1")
+    assert len(first) == len(second) == 1 and first != second
+
+
+@check(
+    "webhook-list-bad-paging-accepted",
+    "webhook-list-bad-disabled-accepted",
+    "webhook-list-bad-event-accepted",
+)
+def _bad_list_queries(gw: RunningGateway, receiver: Receiver) -> None:
+    for bad in ("limit=abc", "offset=abc", "disabled=maybe", "event=async_job.created"):
+        assert gw.get(f"{API}?{bad}").status_code == 400, bad
+
+
+@check("webhook-knobs-shown-default", "webhook-put-merges", "webhook-delete-ignored")
+def _get_put_delete(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver, include_response=True, max_concurrent_deliveries=3)
+    shown = _shown(gw, hook)
+    assert (shown["max_retries"], shown["max_concurrent_deliveries"]) == (3, 3)
+    body = {key: shown[key] for key in ("name", "url", "events", "allow_private_network")}
+    replaced = gw.request("PUT", f"{API}/{hook.id}", json=body)
+    assert replaced.status_code == 200 and _shown(gw, hook)["include_response"] is False
+    assert gw.request("DELETE", f"{API}/{hook.id}").status_code == 200
+    assert gw.get(f"{API}?search={hook.name}").json()["endpoints"] == []
+
+
+@check("webhook-history-fields-missing", "webhook-history-total-missing", "webhook-history-webhook-id-wrong")
+def _history_rows(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver)
+    job_id = hook.submit()
+    (delivery,) = hook.wait(job_id=job_id)
+    body = gw.get(f"{API}/{hook.id}/deliveries").json()
+    (row,) = body["deliveries"]
+    fields = "id webhook_id endpoint_id async_job_id request_id event attempt_no outcome status_code error"
+    assert set(fields.split()) | {"created_at", "expires_at"} <= set(row), row
+    assert body["pagination"]["total_count"] == 1
+    ids = (row["webhook_id"], row["endpoint_id"], row["async_job_id"])
+    assert ids == (delivery.webhook_id, hook.id, job_id)
+
+
+@check("webhook-redeliver-attempts-continue", "webhook-redeliver-disabled-accepted")
+def _redelivery(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver)
+    job_id = hook.submit()
+    hook.wait(job_id=job_id)
+    (row,) = hook.history()
+    assert gw.post(f"{API}/deliveries/{row['id']}/redeliver").status_code == 202
+    hook.wait(2, job_id=job_id)
+    assert [r["attempt_no"] for r in hook.history()] == [1, 1]
+    _disable(gw, hook)
+    assert gw.post(f"{API}/deliveries/{row['id']}/redeliver").status_code == 400
+
+
+@check("webhook-rotate-same-secret")
+def _rotation(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver)
+    new = gw.post(f"{API}/{hook.id}/rotate-secret").json()["secret"]
+    assert new.startswith("whsec_") and new != hook.secret
+
+
+@check(
+    "webhook-test-fire-not-sent",
+    "webhook-test-fire-wrong-event",
+    "webhook-test-fire-real-id",
+    "webhook-test-fire-request-type",
+    "webhook-test-fire-status-code-wrong",
+)
+def _test_fire_sample(gw: RunningGateway, receiver: Receiver) -> None:
+    hook = Hook(gw, receiver)
+    asked = [("async_job.failed", 500), ("async_job.completed", 200)]
+    for event, _ in asked:
+        answer = gw.post(f"{API}/{hook.id}/test", json={"event": event}).json()
+        assert answer == {"delivered": True, "receiver_status_code": 204}, answer
+    for delivery, (event, status_code) in zip(hook.wait(2), asked, strict=True):
+        assert (delivery.event, delivery.headers["x-bifrost-event"]) == (event, event)
+        assert re.fullmatch(r"test-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", str(delivery.job_id))
+        assert "chat" in delivery.data["request_type"]
+        assert delivery.data["status_code"] == status_code
+
+
+@check("webhook-test-fire-unsubscribed-sent", "webhook-test-fire-disabled-sent")
+def _test_fire_refused(gw: RunningGateway, receiver: Receiver) -> None:
+    failed_only = Hook(gw, receiver, events=["async_job.failed"])
+    disabled = Hook(gw, receiver, disabled=True)
+    event = {"event": "async_job.completed"}
+    assert gw.post(f"{API}/{failed_only.id}/test", json=event).status_code == 400
+    assert gw.post(f"{API}/{disabled.id}/test", json=event).status_code == 400
+
+
+@check("webhook-counters-missing", "webhook-counters-writable", "webhook-counters-frozen")
+def _counters(gw: RunningGateway, receiver: Receiver) -> None:
+    good = Hook(gw, receiver, consecutive_failures=7)
+    assert _shown(gw, good)["consecutive_failures"] == 0
+    good.wait(job_id=good.submit())
+    shown = _shown(gw, good)
+    assert shown["last_success_at"] and shown["consecutive_failures"] == 0
+    bad = Hook(gw, receiver)
+    receiver.answer(bad.path, default=404)
+    bad.wait(job_id=bad.submit())
+    shown = _shown(gw, bad)
+    assert shown["last_failure_at"] and shown["consecutive_failures"] == 1
+
+
+@check("webhook-disabled-endpoint-called", "webhook-deleted-endpoint-called")
+def _gone_before_the_retry(gw: RunningGateway, receiver: Receiver) -> None:
+    for gone in ("disabled", "deleted"):
+        # 30 s of backoff is ~0.3 s here: time to disable or delete the endpoint before the retry.
+        hook = Hook(gw, receiver, retry_backoff_initial_seconds=30, retry_backoff_max_seconds=60)
+        receiver.answer(hook.path, 500)
+        hook.wait(1, job_id=hook.submit(), quiet=0)
+        if gone == "disabled":
+            _disable(gw, hook)
+        else:
+            assert gw.request("DELETE", f"{API}/{hook.id}").status_code == 200
+        hook.wait(1, quiet=0.6)
 
 
 WEBHOOK_FAULTS = sorted(name for name in FAULTS if name.startswith("webhook-"))
