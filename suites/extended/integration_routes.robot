@@ -61,7 +61,7 @@ Failed Job Retrieved On The Anthropic Route Is An Anthropic Error
 *** Keywords ***
 An Expired Job Retrieved On The Integration Route Should Return 4xx
     [Documentation]    With ASYNC_EXPIRY_TTL, the retrieve answers a 4xx within the TTL plus 10 s.
-    ${job}=    Create Accepted Integration Job    ttl=${ASYNC_EXPIRY_TTL}
+    ${job}=    Started Early Or Now    Create An Integration Job With The Expiry TTL
     Wait Until Integration Job Has Expired    ${job}    ${ASYNC_EXPIRY_TTL}
 
 An Anthropic Async Create Should Return 200 With A Job Id
