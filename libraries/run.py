@@ -12,7 +12,7 @@ from importlib.metadata import version
 from typing import Any
 
 import requests
-from robot.api import SkipExecution, logger
+from robot.api import logger
 from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
 
@@ -178,32 +178,30 @@ class RunKeywords(Core):
             self.set_metadata(name, value)
 
     @keyword("Check Test Preconditions")
-    def check_test_preconditions(self) -> None:
-        """Skips the current test, with a clear reason, when its tags need what this run lacks."""
-        tags = {str(tag).lower() for tag in BuiltIn().get_variable_value("@{TEST TAGS}", [])}
-        if reason := self.precondition_skip(tags):
-            raise self.skip(reason)
-
-    def precondition_skip(self, tags: set[str]) -> str | None:
-        """Why a test with these (lower-case) tags skips in this run, or None."""
+    def check_test_preconditions(self, tags: set[str] | None = None) -> None:
+        """Skips the current test (or one with ``tags``), with a clear reason, when its tags need what
+        this run lacks."""
+        tags = (
+            tags
+            if tags is not None
+            else {str(tag).lower() for tag in BuiltIn().get_variable_value("@{TEST TAGS}", [])}
+        )
         for tag in sorted(tags & set(TAG_NEEDS)):
             setting, reason = TAG_NEEDS[tag]
             if not getattr(self.config, setting):
-                return reason
+                raise self.skip(reason)
         if missing := sorted(t for t in tags if t in ENDPOINT_NAMES and t not in self.config.endpoints):
-            return f"endpoint {', '.join(missing)} not in ASYNC_ENDPOINTS (older builds have 9)"
+            raise self.skip(f"endpoint {', '.join(missing)} not in ASYNC_ENDPOINTS (older builds have 9)")
         if tags & ANONYMOUS_TAGS and self.enforcing:
-            return (
+            raise self.skip(
                 "the gateway enforces virtual keys (an anonymous chat job failed with status_code 401),"
                 " so tests that need anonymous access are skipped"
             )
         if "requires-enforcement" in tags and not self.enforcing:
-            return "the gateway does not enforce virtual keys: anonymous jobs run"
-        try:
-            getattr(self, "check_webhook_preconditions", lambda tags: None)(tags)  # webhook_keywords.py
-        except SkipExecution as skip:
-            return str(skip)
-        return None
+            raise self.skip("the gateway does not enforce virtual keys: anonymous jobs run")
+        webhook_preconditions = getattr(self, "check_webhook_preconditions", None)  # webhook_keywords.py
+        if webhook_preconditions is not None:
+            webhook_preconditions(tags)
 
 
 def _stats(values: list[float]) -> str:
