@@ -24,11 +24,7 @@ from __future__ import annotations
 
 import argparse
 import heapq
-import math
-import os
 import statistics
-import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,11 +39,6 @@ REGISTRY = ROOT / "resources" / "early.resource"  # &{STARTED EARLY}: behaviour 
 
 # Seconds a pabot item costs besides its tests: starting Robot, the suite setup and teardown.
 ITEM_OVERHEAD = 1.0
-# CPU seconds a pabot item costs (Robot's start, the suite setup and teardown, the output merge),
-# as measured on 2 busy cores.
-ITEM_CPU = 1.5
-# Seconds a suite costs a process the first time it runs there (parsing, its setup).
-SUITE_COST = 0.3
 
 
 @dataclass
@@ -94,46 +85,6 @@ def makespan(items: Sequence[Item], processes: int, overhead: float = ITEM_OVERH
     return max(free)
 
 
-def _suite(name: str) -> str:
-    return name.rsplit(".", 1)[0]
-
-
-def _new_suite_cost(group: Item, name: str) -> float:
-    """A group that has no test of this test's suite yet pays for that suite's setup again."""
-    return 0.0 if any(_suite(other) == _suite(name) for other, _ in group.tests) else SUITE_COST
-
-
-def plan(seconds: dict[str, float], alone_from: float, groups: int) -> list[Item]:
-    """Tests of at least `alone_from` seconds alone, longest first; the rest packed (longest first,
-    into the emptiest group) into `groups` groups, longest group first."""
-    ordered = sorted(seconds.items(), key=lambda pair: (-pair[1], pair[0]))
-    alone = [Item([pair]) for pair in ordered if pair[1] >= alone_from]
-    packed = [Item() for _ in range(groups)]
-    for pair in (pair for pair in ordered if pair[1] < alone_from):
-        min(packed, key=lambda g: g.seconds + _new_suite_cost(g, pair[0])).tests.append(pair)
-    return alone + sorted((g for g in packed if g.tests), key=lambda g: -g.seconds)
-
-
-def best_plan(seconds: dict[str, float], processes: int) -> tuple[list[Item], float]:
-    """The plan pabot's queue would finish first (fewest items on a tie): either groups only, or
-    the tests of a third, half or three quarters of the longest or more alone and the rest in up
-    to two groups per process. Long waits against few processes favour running alone; the CPU of
-    starting many Robot processes on few cores favours groups."""
-    longest = max(seconds.values())
-    cores = os.cpu_count() or 1
-    scored = []
-    for share in (math.inf, 0.75, 0.5, 0.33):
-        for groups in range(1, 2 * processes + 1):
-            items = plan(seconds, share * longest, groups)
-            # Starting Robot is CPU work: on few cores, many items cost more than their waits save.
-            wall = max(makespan(items, processes), len(items) * ITEM_CPU / cores)
-            # On a tie: fewer items, then the long tests alone (a group ends no sooner than its
-            # longest test, and that one starts only when the group does).
-            scored.append((round(wall, 1), len(items), math.isinf(share), items))
-    wall, _count, _grouped, items = min(scored, key=lambda row: row[:3])
-    return items, wall
-
-
 def read_durations(path: Path) -> dict[str, float]:
     """`<seconds>\t<full test name>` lines, as `write_durations` writes them."""
     if not path.exists():
@@ -164,7 +115,10 @@ def inventory(root: Path = ROOT) -> list[Test]:
     def walk(suite: object, setup: str) -> None:
         setup = suite.full_name if suite.setup.name else setup  # type: ignore[attr-defined]
         for test in suite.tests:  # type: ignore[attr-defined]
-            step = next((starts[_norm(k.name)] for k in test.body if _norm(getattr(k, "name", "") or "") in starts), "")
+            step = next(
+                (starts[_norm(k.name)] for k in test.body if _norm(getattr(k, "name", "") or "") in starts),
+                "",
+            )
             long = bool({str(t).lower() for t in test.tags} & LONG_WAIT_TAGS)
             found.append(Test(test.full_name, long, step, setup if step else ""))
         for child in suite.suites:  # type: ignore[attr-defined]
