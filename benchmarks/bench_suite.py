@@ -1,14 +1,18 @@
 """Benchmark the full suite against the fake gateway at a given job latency and process counts.
 
-The fake's ``--job-latency`` gives every job a provider's pace (0 is the fake's own speed). For each
+The fake's ``--job-latency`` gives every job a provider's pace (0 is the fake's own speed). At a
+provider's pace the run is what users meet against Bifrost: webhook retries at whole seconds
+(``--webhook-backoff-scale 1``), the suite's default quiet window (``BIFROST_WEBHOOK_QUIET`` 8 s) and
+``ASYNC_EXPIRY_TTL`` at its default 10 s; at 0 it is the quick start (the ``run`` defaults, 2 s). For each
 latency and set-up it reports the wall time, the longest single test of that same run, the sum of
-all test times, wall / longest, the CPU time of the run, polls per job and how long after a job
-ended the poll that saw it came (from the suite's journey lines), and the peak memory of each Robot
-process. It measures; it asserts nothing. Results go to the console and to
+all test times, wall / longest, the CPU time of the run, the Robot processes it started, polls per
+job and how long after a job ended the poll that saw it came (from the suite's journey lines), and
+the peak memory of each Robot process. It measures; it asserts nothing. Results go to the console and to
 results/benchmark-suite.md.
 
 Usage: python benchmarks/bench_suite.py [--job-latency 0 --job-latency 1500ms ...]
        [--processes 8 --processes 16 ...] [--serial] [--expiry-ttl 2s] [--repeat N]
+       [--ordering FILE]
 """
 
 from __future__ import annotations
@@ -37,12 +41,16 @@ ROBOT_OPTIONS = ["--argumentfile", "robot.args", "--console", "none", "--log", "
 SERIAL = "robot, serial"
 
 
-def setup_command(setup: str, latency: str) -> list[str]:
+def fake_pace(latency: str) -> bool:
+    return latency in ("0", "0s", "0ms")
+
+
+def setup_command(setup: str, latency: str, ordering: str | None = None) -> list[str]:
     """``robot, serial`` or ``pabot N`` with the README's schedule: ``quickstart.ordering`` for the
-    fake's own pace, ``suites.ordering`` (measured with 1.5 s jobs) for a provider's."""
+    fake's own pace, ``suites.ordering`` for a provider's (or ``ordering``)."""
     if setup == SERIAL:
         return [PY, "-m", "robot", *ROBOT_OPTIONS]
-    ordering = "quickstart.ordering" if latency in ("0", "0s", "0ms") else "suites.ordering"
+    ordering = ordering or ("quickstart.ordering" if fake_pace(latency) else "suites.ordering")
     pabot = [*PABOT, "--testlevelsplit", "--processes", setup.split()[1], "--ordering", ordering]
     return [*pabot, *ROBOT_OPTIONS]
 
@@ -62,6 +70,7 @@ class Measurement:
     critical_test: str
     test_sum: float
     cpu: float
+    processes: int
     tests: int
     failed: int
     polls_per_job: float
@@ -105,11 +114,17 @@ class RobotMemoryWatcher:
                     continue
 
 
-def measure(setup: str, expiry_ttl: str, latency: str) -> Measurement:
+def measure(setup: str, expiry_ttl: str | None, latency: str, ordering: str | None = None) -> Measurement:
     out_dir = Path(tempfile.mkdtemp(prefix="bench-suite-"))
-    env = {**os.environ, "ASYNC_EXPIRY_TTL": expiry_ttl, "TMPDIR": str(out_dir)}
-    command = [PY, "-m", "fakegateway", "run", "--job-latency", latency, "--",
-               *setup_command(setup, latency), "--outputdir", str(out_dir), "suites"]  # fmt: skip
+    env = {**os.environ, "TMPDIR": str(out_dir)}
+    pace = ["--job-latency", latency]
+    if fake_pace(latency):
+        env["ASYNC_EXPIRY_TTL"] = expiry_ttl or "2s"
+    else:  # Bifrost's whole-second retries and the suite's own quiet window and expiry TTL
+        env.update(ASYNC_EXPIRY_TTL=expiry_ttl or "10s", BIFROST_WEBHOOK_QUIET="8s")
+        pace += ["--webhook-backoff-scale", "1"]
+    command = [PY, "-m", "fakegateway", "run", *pace, "--",
+               *setup_command(setup, latency, ordering), "--outputdir", str(out_dir), "suites"]  # fmt: skip
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     with RobotMemoryWatcher(str(out_dir)) as watcher:
@@ -131,6 +146,7 @@ def measure(setup: str, expiry_ttl: str, latency: str) -> Measurement:
         critical_test=longest.name,
         test_sum=sum(t.elapsed_time.total_seconds() for t in tests),
         cpu=cpu,
+        processes=len(list((out_dir / "pabot_results").glob("*"))) or 1,
         tests=len(tests),
         failed=sum(t.status == "FAIL" for t in tests),
         polls_per_job=statistics.mean(int(j["polls"]) for j in journeys) if journeys else 0.0,
@@ -161,13 +177,14 @@ def _messages(result: ExecutionResult) -> list[str]:
 def table(rows: list[Measurement]) -> str:
     lines = [
         "| job latency | set-up | wall s | longest test s | sum of tests s | wall / longest | CPU s "
-        "| tests (failed) | polls per job | seen after end s (median) | peak MB per Robot process |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Robot processes | tests (failed) | polls per job | seen after end s (median) "
+        "| peak MB per Robot process |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for m in rows:
         lines.append(
             f"| {m.latency} | {m.setup} | {m.wall:.1f} | {m.critical_path:.1f} | {m.test_sum:.0f} "
-            f"| {m.wall / m.critical_path:.2f} | {m.cpu:.1f} | {m.tests} ({m.failed}) "
+            f"| {m.wall / m.critical_path:.2f} | {m.cpu:.1f} | {m.processes} | {m.tests} ({m.failed}) "
             f"| {m.polls_per_job:.2f} | {m.seen_after:.2f} | {m.peak_rss_mb:.0f} |"
         )
     return "\n".join(lines)
@@ -180,7 +197,10 @@ def main(argv: list[str] | None = None) -> int:
         "--processes", action="append", type=int, help="pabot processes (repeatable; default 8)"
     )
     parser.add_argument("--serial", action="store_true", help="also run robot serially")
-    parser.add_argument("--expiry-ttl", default="2s", help="ASYNC_EXPIRY_TTL for the runs (default 2s)")
+    parser.add_argument(
+        "--expiry-ttl", help="ASYNC_EXPIRY_TTL for the runs (default 2s at the fake's pace, else 10s)"
+    )
+    parser.add_argument("--ordering", help="pabot's ordering file (default: the README's for the pace)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per set-up; the median wall is kept")
     args = parser.parse_args(argv)
     setups = ([SERIAL] if args.serial else []) + [f"pabot {n}" for n in args.processes or [8]]
@@ -188,13 +208,17 @@ def main(argv: list[str] | None = None) -> int:
     for latency in args.job_latency or ["0"]:
         for setup in setups:
             runs = sorted(
-                (measure(setup, args.expiry_ttl, latency) for _ in range(args.repeat)), key=lambda m: m.wall
+                (measure(setup, args.expiry_ttl, latency, args.ordering) for _ in range(args.repeat)),
+                key=lambda m: m.wall,
             )
             rows.append(runs[len(runs) // 2])
-            print(f"latency {latency}, {setup}: {rows[-1].wall:.1f} s", flush=True)
+            m = rows[-1]
+            print(f"latency {latency}, {setup}: {m.wall:.1f} s, longest {m.critical_path:.1f} s"
+                  f" ({m.critical_test}), {m.cpu:.1f} CPU-s, {m.failed} failed", flush=True)  # fmt: skip
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     text = (
-        f"Measured {time.strftime('%Y-%m-%d')} on {machine}; ASYNC_EXPIRY_TTL={args.expiry_ttl}; "
+        f"Measured {time.strftime('%Y-%m-%d')} on {machine}; "
+        f"ASYNC_EXPIRY_TTL={args.expiry_ttl or 'default'}; "
         f"median of {args.repeat} run(s).\n\n{table(rows)}\n"
     )
     print(text)

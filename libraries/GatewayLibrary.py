@@ -9,13 +9,14 @@ from __future__ import annotations
 from robot.api.deco import library
 
 from libraries.checks import CheckKeywords
+from libraries.early import EarlyKeywords
 from libraries.jobs import JobKeywords
 from libraries.run import RunKeywords
 from libraries.webhook_keywords import WebhookKeywords
 
 
 @library(scope="GLOBAL", version="2.0")
-class GatewayLibrary(RunKeywords, JobKeywords, CheckKeywords, WebhookKeywords):
+class GatewayLibrary(RunKeywords, JobKeywords, CheckKeywords, WebhookKeywords, EarlyKeywords):
     """Keywords for Bifrost's async inference API. HTTP goes through RequestsLibrary's session ``bifrost``."""
 
     def __init__(self) -> None:

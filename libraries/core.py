@@ -70,6 +70,7 @@ class Job:
     seen_terminal_at: float | None = None
     envelope: dict[str, Any] = field(default_factory=dict)  # that poll's body
     model: str = ""
+    failure: BaseException | None = None  # how its wait failed when followed in a suite setup
 
     def __repr__(self) -> str:
         return f"<job {self.id} ({self.endpoint})>"

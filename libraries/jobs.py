@@ -183,6 +183,8 @@ class JobKeywords(Core):
         if job.id is None:
             answer = answered(job.response) if job.response is not None else "no answer"
             raise self.fail(f"no job to wait for: {answer} without a job id")
+        if job.failure is not None:
+            raise job.failure
         if job.terminal is not None:
             return job.envelope
         journey = Journey(job.id, job.endpoint, job.response, started=job.sent_at or None)

@@ -196,9 +196,14 @@ class RunKeywords(Core):
             self.set_metadata(name, value)
 
     @keyword("Check Test Preconditions")
-    def check_test_preconditions(self) -> None:
-        """Skips the current test, with a clear reason, when its tags need what this run lacks."""
-        tags = {str(tag).lower() for tag in BuiltIn().get_variable_value("@{TEST TAGS}", [])}
+    def check_test_preconditions(self, tags: set[str] | None = None) -> None:
+        """Skips the current test (or one with ``tags``), with a clear reason, when its tags need what
+        this run lacks."""
+        tags = (
+            tags
+            if tags is not None
+            else {str(tag).lower() for tag in BuiltIn().get_variable_value("@{TEST TAGS}", [])}
+        )
         for tag in sorted(tags & set(TAG_NEEDS)):
             setting, capability, reason = TAG_NEEDS[tag]
             if not getattr(self.config, setting):

@@ -264,9 +264,9 @@ class WebhookKeywords(Core):
 
     @keyword("No Notification Should Arrive For")
     def no_notification_should_arrive_for(self, job: Job) -> None:
-        """The job is terminal; nothing about it reaches the receiver within ``BIFROST_WEBHOOK_QUIET``."""
+        """The job is terminal; nothing about it arrives within ``BIFROST_WEBHOOK_QUIET`` of its end."""
         self.check(_terminal, job)
-        self._quiet(job, 0, time.monotonic())
+        self._quiet(job, 0, job.seen_terminal_at or time.monotonic())
 
     @keyword("Wait For Notification Number")
     def wait_for_notification_number(self, jobs: list[Job], number: int) -> tuple[Job, Delivery]:

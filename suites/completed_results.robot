@@ -26,5 +26,6 @@ A Completed Job Result Should Hold A Non-Empty List
     [Documentation]    A completed job's result.<field> is a non-empty array; a job that does not
     ...    complete skips the test, as upstream does.
     [Arguments]    ${endpoint}    ${field}
-    ${job}=    Run Job To The End    ${endpoint}
+    ${job}=    Started Early Or Now    Submit An Accepted Job Of The Endpoint    ${endpoint}    ${field}
+    Wait Until Job Is Terminal    ${job}
     Result Should Hold A Non-Empty List    ${job}    ${field}

@@ -84,5 +84,6 @@ The Job Should Reach A Consistent Terminal State
     ...    status_code); the terminal poll answers 200 with the same id and expires_at after
     ...    completed_at.
     [Arguments]    ${endpoint}    ${mode}
-    ${job}=    Run Job To The End    ${endpoint}    ${mode}
+    ${job}=    Started Early Or Now    Submit Accepted Job    ${endpoint}    ${mode}
+    Wait Until Job Is Terminal    ${job}
     Terminal Envelope Should Be Consistent    ${job}

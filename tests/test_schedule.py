@@ -11,27 +11,49 @@ sys.path.insert(0, str(ROOT / "tools"))
 import schedule  # noqa: E402
 
 
+def inventory() -> list[schedule.Test]:
+    ttl = [schedule.Test(f"Top.Ttl.Expiry {n}", True, "Submit A Job", "Top") for n in range(3)]
+    edges = [schedule.Test(f"Top.Edges.Edge {n}", True, "Run A Job And Poll It", "Top") for n in range(2)]
+    hooks = [
+        schedule.Test(f"Top.Webhooks.Quiet {n}", True, "Submit To An Endpoint", "Top.Webhooks")
+        for n in range(4)
+    ]
+    own = [schedule.Test("Top.Webhooks.Read At Once", True), schedule.Test("Top.Slow.Watch", True)]
+    fast = [schedule.Test(f"Top.Submit.Fast {n}", False) for n in range(40)]
+    return [*ttl, *edges, *hooks, *own, *fast]
+
+
 def durations() -> dict[str, float]:
-    slow = {f"Top.Ttl.Expiry {n}": 12.0 for n in range(3)}
-    fast = {f"Top.Submit.Fast {n}": 0.5 for n in range(40)}
-    return {**slow, **fast, "Top.Webhooks.Retry": 10.0}
+    seconds = {test.name: 0.3 for test in inventory()}
+    seconds.update({f"Top.Ttl.Expiry {n}": 11.0 for n in range(3)})
+    seconds.update({f"Top.Edges.Edge {n}": 11.5 for n in range(2)})
+    seconds.update({f"Top.Webhooks.Quiet {n}": 10.0 - n for n in range(4)})
+    return {**seconds, "Top.Webhooks.Read At Once": 9.5, "Top.Slow.Watch": 3.0}
 
 
-def test_the_longest_tests_come_first_each_alone_then_even_groups() -> None:
-    items, _wall = schedule.best_plan(durations(), processes=8)
-    alone = [item for item in items if len(item.tests) == 1]
-    assert [item.tests[0][0] for item in items[:4]] == [
-        "Top.Ttl.Expiry 0", "Top.Ttl.Expiry 1", "Top.Ttl.Expiry 2", "Top.Webhooks.Retry",
-    ]  # fmt: skip
-    assert all(item.seconds >= 10 for item in alone)
-    groups = [item.seconds for item in items if len(item.tests) > 1]
-    assert groups and max(groups) - min(groups) <= 0.5  # even total time
-    assert sorted(name for item in items for name, _ in item.tests) == sorted(durations())
+def test_long_waits_come_first_by_their_tags_whatever_was_measured() -> None:
+    seconds = {name: 0.1 for name in durations()}  # a run that measured every test short
+    lanes = schedule.lanes(inventory(), seconds)
+    first = {name for lane in lanes[:4] for name, _ in lane.tests}
+    assert {t.name for t in inventory() if t.long} <= {n for lane in lanes for n, _ in lane.tests}
+    assert any(name.startswith("Top.Ttl") for name in first)
 
 
-def test_the_simulated_wall_is_the_longest_test_when_processes_suffice() -> None:
-    _items, wall = schedule.best_plan(durations(), processes=8)
-    assert 12.0 <= wall <= 12.0 + 2 * schedule.ITEM_OVERHEAD
+def test_tests_started_early_by_one_setup_share_a_lane_and_waiting_starts_do_not() -> None:
+    lanes = schedule.lanes(inventory(), durations())
+    where = {name: index for index, lane in enumerate(lanes) for name, _ in lane.tests}
+    assert len({where[f"Top.Webhooks.Quiet {n}"] for n in range(4)}) == 1
+    assert where["Top.Edges.Edge 0"] != where["Top.Edges.Edge 1"]
+    assert {where[f"Top.Ttl.Expiry {n}"] for n in range(3)} <= {
+        where["Top.Edges.Edge 0"],
+        where["Top.Edges.Edge 1"],
+    }
+    assert where["Top.Webhooks.Read At Once"] not in {
+        where["Top.Webhooks.Quiet 0"],
+        where["Top.Edges.Edge 0"],
+    }
+    assert max(lane.seconds for lane in lanes) <= 11.5 + 0.01  # no lane beyond the longest wait
+    assert sorted(where) == sorted(durations())
 
 
 def test_makespan_follows_pabots_queue() -> None:

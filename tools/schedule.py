@@ -6,45 +6,50 @@ Durations accumulate: the ordering's durations file (`suites.ordering.durations`
 every test's last measured duration, so a run of a few tests updates those and keeps the others;
 tests no longer in the suite drop out, new tests without a measurement get the median duration.
 
-The longest tests go first, each alone; the rest are packed into `{ }` groups of even total time,
-longest groups first. Each group is one Robot process, and a Robot process costs about 0.6 CPU-s
-to start, so small tests are grouped rather than run one per process. The grouping is chosen by
-simulating pabot's queue (each process takes the next item when it is free) for several group
-sizes and keeping the one that finishes first. With several outputs, a test's duration is its
-longest one.
+Long waits are known by what the tests do, whatever a run measured: a test tagged `slow`,
+`webhooks` or `requires-slow-model` waits long (a TTL, a quiet window, retries, a slow job). Each
+`{ }` group is one Robot process (a *lane*), and the lanes of long waits come first:
+
+- the tests whose jobs a suite setup starts early (resources/early.resource names their behaviour
+  keywords) wait together, so those started by one setup share a lane; a start that itself waits
+  for its job (`Run ...`) holds up that setup, so each such test gets a lane of its own;
+- a long test that waits on its own (not started early) adds its whole time to a lane: it joins
+  one that stays within the longest lane, else opens a new one;
+- the other tests fill the lanes, least loaded first, within the longest lane, then new lanes.
+
+Measured durations only size the lanes. With several outputs, a test's duration is its longest one.
 """
 
 from __future__ import annotations
 
 import argparse
 import heapq
-import math
-import os
 import statistics
-import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from robot.api import ExecutionResult, ResultVisitor
+from robot.running import ResourceFileBuilder, TestSuiteBuilder
+
+ROOT = Path(__file__).resolve().parent.parent
+# Tags of the tests that wait long: TTL expiry, webhook quiet windows and retries, slow-model jobs.
+LONG_WAIT_TAGS = frozenset({"slow", "webhooks", "requires-slow-model"})
+REGISTRY = ROOT / "resources" / "early.resource"  # &{STARTED EARLY}: behaviour keyword=start keyword
 
 # Seconds a pabot item costs besides its tests: starting Robot, the suite setup and teardown.
 ITEM_OVERHEAD = 1.0
-# CPU seconds a pabot item costs (Robot's start, the suite setup and teardown, the output merge),
-# as measured on 2 busy cores.
-ITEM_CPU = 1.5
-# Seconds a suite costs a process the first time it runs there (parsing, its setup).
-SUITE_COST = 0.3
 
 
 @dataclass
 class Item:
     tests: list[tuple[str, float]] = field(default_factory=list)
+    together: set[str] = field(default_factory=set)  # tests whose waits overlap (started early)
 
     @property
     def seconds(self) -> float:
-        return sum(seconds for _, seconds in self.tests)
+        overlapping = [s for n, s in self.tests if n in self.together]
+        return max(overlapping, default=0.0) + sum(s for n, s in self.tests if n not in self.together)
 
     def lines(self) -> list[str]:
         tests = [f"--test {name}" for name, _ in self.tests]
@@ -80,46 +85,6 @@ def makespan(items: Sequence[Item], processes: int, overhead: float = ITEM_OVERH
     return max(free)
 
 
-def _suite(name: str) -> str:
-    return name.rsplit(".", 1)[0]
-
-
-def _new_suite_cost(group: Item, name: str) -> float:
-    """A group that has no test of this test's suite yet pays for that suite's setup again."""
-    return 0.0 if any(_suite(other) == _suite(name) for other, _ in group.tests) else SUITE_COST
-
-
-def plan(seconds: dict[str, float], alone_from: float, groups: int) -> list[Item]:
-    """Tests of at least `alone_from` seconds alone, longest first; the rest packed (longest first,
-    into the emptiest group) into `groups` groups, longest group first."""
-    ordered = sorted(seconds.items(), key=lambda pair: (-pair[1], pair[0]))
-    alone = [Item([pair]) for pair in ordered if pair[1] >= alone_from]
-    packed = [Item() for _ in range(groups)]
-    for pair in (pair for pair in ordered if pair[1] < alone_from):
-        min(packed, key=lambda g: g.seconds + _new_suite_cost(g, pair[0])).tests.append(pair)
-    return alone + sorted((g for g in packed if g.tests), key=lambda g: -g.seconds)
-
-
-def best_plan(seconds: dict[str, float], processes: int) -> tuple[list[Item], float]:
-    """The plan pabot's queue would finish first (fewest items on a tie): either groups only, or
-    the tests of a third, half or three quarters of the longest or more alone and the rest in up
-    to two groups per process. Long waits against few processes favour running alone; the CPU of
-    starting many Robot processes on few cores favours groups."""
-    longest = max(seconds.values())
-    cores = os.cpu_count() or 1
-    scored = []
-    for share in (math.inf, 0.75, 0.5, 0.33):
-        for groups in range(1, 2 * processes + 1):
-            items = plan(seconds, share * longest, groups)
-            # Starting Robot is CPU work: on few cores, many items cost more than their waits save.
-            wall = max(makespan(items, processes), len(items) * ITEM_CPU / cores)
-            # On a tie: fewer items, then the long tests alone (a group ends no sooner than its
-            # longest test, and that one starts only when the group does).
-            scored.append((round(wall, 1), len(items), math.isinf(share), items))
-    wall, _count, _grouped, items = min(scored, key=lambda row: row[:3])
-    return items, wall
-
-
 def read_durations(path: Path) -> dict[str, float]:
     """`<seconds>\t<full test name>` lines, as `write_durations` writes them."""
     if not path.exists():
@@ -132,13 +97,73 @@ def write_durations(path: Path, seconds: dict[str, float]) -> None:
     path.write_text("".join(f"{s:.2f}\t{n}\n" for n, s in sorted(seconds.items())), encoding="utf-8")
 
 
-def suite_tests() -> list[str]:
-    """Every test's full name, from a dry run of suites/ (about a second, no gateway)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from suite_inventory import dry_run
+@dataclass(frozen=True)
+class Test:
+    name: str
+    long: bool  # tagged as a long wait
+    start: str = ""  # its start keyword, when a suite setup starts its job early
+    setup: str = ""  # the suite whose setup starts it
 
-    with tempfile.TemporaryDirectory() as tmp:
-        return [t.full_name for t in dry_run(Path(tmp)).tests]
+
+def inventory(root: Path = ROOT) -> list[Test]:
+    """Every test of suites/: full name, whether it waits long, and who starts its job early."""
+    registry = [v for v in ResourceFileBuilder().build(root / REGISTRY.relative_to(ROOT)).variables]
+    pairs = [str(item).split("=", 1) for v in registry if v.name == "&{STARTED EARLY}" for item in v.value]
+    starts = {_norm(behaviour): start for behaviour, start in pairs}
+    found: list[Test] = []
+
+    def walk(suite: object, setup: str) -> None:
+        setup = suite.full_name if suite.setup.name else setup  # type: ignore[attr-defined]
+        for test in suite.tests:  # type: ignore[attr-defined]
+            step = next(
+                (starts[_norm(k.name)] for k in test.body if _norm(getattr(k, "name", "") or "") in starts),
+                "",
+            )
+            long = bool({str(t).lower() for t in test.tags} & LONG_WAIT_TAGS)
+            found.append(Test(test.full_name, long, step, setup if step else ""))
+        for child in suite.suites:  # type: ignore[attr-defined]
+            walk(child, setup)
+
+    walk(TestSuiteBuilder().build(str(root / "suites")), "")
+    return found
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace(" ", "").replace("_", "")
+
+
+def suite_tests() -> list[str]:
+    """Every test's full name (parsed from suites/, no run)."""
+    return [test.name for test in inventory()]
+
+
+def lanes(tests: Sequence[Test], seconds: dict[str, float]) -> list[Item]:
+    """The plan: lanes of long waits first (see the module's documentation), longest lane first."""
+    lanes: list[Item] = []
+    families: dict[str, list[Test]] = {}
+    for test in (t for t in tests if t.long and t.start):
+        families.setdefault(test.setup, []).append(test)
+    for family in families.values():
+        waiting = [t for t in family if t.start.lower().startswith("run ")]
+        rest = sorted((t for t in family if t not in waiting), key=lambda t: -seconds[t.name])
+        group = [Item() for _ in range(max(1, len(waiting)))]
+        for index, test in enumerate([*waiting, *rest]):
+            group[index % len(group)].tests.append((test.name, seconds[test.name]))
+            group[index % len(group)].together.add(test.name)
+        lanes += group
+    alone = sorted((t for t in tests if t.long and not t.start), key=lambda t: -seconds[t.name])
+    others = sorted((t for t in tests if not t.long), key=lambda t: -seconds[t.name])
+    for test in [*alone, *others]:
+        limit = max([seconds[test.name], *(lane.seconds for lane in lanes)])
+        fits = [lane for lane in lanes if lane.seconds + seconds[test.name] <= limit + 0.01]
+        lane = min(fits, key=lambda lane: lane.seconds) if fits and test.long is False else None
+        lane = lane or (fits[0] if fits else None)
+        if lane is None:
+            lanes.append(lane := Item())
+        lane.tests.append((test.name, seconds[test.name]))
+        if test.start:
+            lane.together.add(test.name)
+    return sorted(lanes, key=lambda lane: -lane.seconds)
 
 
 def merge(known: dict[str, float], measured: dict[str, float], tests: list[str]) -> dict[str, float]:
@@ -151,7 +176,9 @@ def merge(known: dict[str, float], measured: dict[str, float], tests: list[str])
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("outputs", nargs="+", type=Path, help="output.xml files of earlier runs")
-    parser.add_argument("--processes", type=int, default=8, help="pabot processes the schedule is for")
+    parser.add_argument(
+        "--processes", type=int, help="pabot processes to simulate the wall for (default: one per lane)"
+    )
     parser.add_argument(
         "--update", type=Path, required=True, metavar="ORDERING",
         help="the ordering file to rewrite (its durations file beside it keeps the tests a run did not see)",
@@ -162,9 +189,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("no tests in the given outputs")
     store = args.update.with_name(args.update.name + ".durations")
     known = read_durations(store)
-    tests = suite_tests()
+    found = inventory()
+    tests = [test.name for test in found]
     seconds = merge(known, measured, tests)
-    items, wall = best_plan(seconds, args.processes)
+    items = lanes(found, seconds)
+    processes = args.processes or len(items)
+    wall = makespan(items, processes)
     args.update.write_text(
         "\n".join(line for item in items for line in item.lines()) + "\n", encoding="utf-8"
     )
@@ -174,8 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     longest, total = max(seconds.values()), sum(seconds.values())
     print(
         f"{args.update}: {len(seconds)} tests ({now} measured now, {kept} kept from {store.name},"
-        f" {len(tests) - now - kept} new at the median) in {len(items)} items for {args.processes}"
-        f" processes; longest test {longest:.1f} s, all tests {total:.1f} s, simulated wall {wall:.1f} s"
+        f" {len(tests) - now - kept} new at the median) in {len(items)} lanes (pabot --processes"
+        f" {len(items)}); longest test {longest:.1f} s, all tests {total:.1f} s, simulated wall"
+        f" {wall:.1f} s with {processes} processes"
     )
     return 0
 

@@ -24,8 +24,7 @@ A Job Should Be Served Inside Its TTL And Gone After It
     [Documentation]    A poll right after the job ended answers 200 with the job; from TTL seconds
     ...    after it ended (monotonic clock), polls answer 404.
     [Arguments]    ${key}
-    ${job}=    Run Job To The End    chat-completions    ${key}    ttl=${ASYNC_EXPIRY_TTL}
-    ${response}=    Poll Job Once    ${job}
+    ${job}    ${response}=    Started Early Or Now    Run A Job With The Expiry TTL And Poll It At Its End    ${key}
     Answer Should Come Well Inside The TTL    ${response}    ${job}    ${ASYNC_EXPIRY_TTL}
     Response Status Should Be    ${response}    200
     Poll Answer Should Match The Job State    ${response}    ${job}

@@ -30,12 +30,13 @@ Failed Job Retrieved On The Integration Route Answers With Its Error Status
 *** Keywords ***
 A Failed Chat Job Should Report The Provider Error
     [Documentation]    The job ends failed, polled with 200, with the provider's status code and an error.
-    ${job}=    Run Job To The End    chat-completions    model=${ASYNC_FAILING_MODEL}
+    ${job}=    Started Early Or Now    Submit A Chat Job Of The Failing Model
+    Wait Until Job Is Terminal    ${job}
     Failed Job Should Report The Provider Error    ${job}
 
 A Failed Job Retrieved On The Integration Route Should Answer With Its Error Status
     [Documentation]    A failed Responses job retrieved with x-bf-async-id answers with its status_code.
-    ${job}=    Create Accepted Integration Job    model=${ASYNC_FAILING_MODEL}
+    ${job}=    Started Early Or Now    Create An Integration Job Of The Failing Model
     Wait Until Job Is Terminal    ${job}
     ${retrieved}=    Retrieve Integration Job    ${job}
     Retrieve Should Answer With The Job Error Status    ${retrieved}    ${job}

@@ -65,7 +65,7 @@ Failed Job Retrieved On The Anthropic Route Is An Anthropic Error
 *** Keywords ***
 An Expired Job Retrieved On The Integration Route Should Return 4xx
     [Documentation]    With ASYNC_EXPIRY_TTL, the retrieve answers a 4xx within the TTL plus 10 s.
-    ${job}=    Create Accepted Integration Job    ttl=${ASYNC_EXPIRY_TTL}
+    ${job}=    Started Early Or Now    Create An Integration Job With The Expiry TTL
     Wait Until Integration Job Has Expired    ${job}    ${ASYNC_EXPIRY_TTL}
 
 An Anthropic Async Create Should Return 200 With A Job Id
@@ -115,7 +115,7 @@ A Chat Job Retrieved On The Responses Integration Route Should Return 404
 A Completed Job Retrieved On The Integration Route Should Be A Responses Object
     [Documentation]    Once the job is completed, x-bf-async-id answers 200 with a Responses object
     ...    (object response, status completed, a non-empty output), never the in-flight stub.
-    ${job}=    Create Accepted Integration Job
+    ${job}=    Started Early Or Now    Create Accepted Integration Job
     Wait Until Job Is Terminal    ${job}
     Job Should Have Completed    ${job}
     ${response}=    Retrieve Integration Job    ${job}
@@ -124,7 +124,7 @@ A Completed Job Retrieved On The Integration Route Should Be A Responses Object
 A Completed Job Retrieved On The Anthropic Route Should Be A Messages Object
     [Documentation]    Once the job is completed, x-bf-async-id on the Anthropic route answers 200 with a
     ...    Messages object (type message, role assistant, non-empty content), not OpenAI-shaped.
-    ${job}=    Create Accepted Integration Job    route=anthropic
+    ${job}=    Started Early Or Now    Create An Anthropic Route Job
     Wait Until Job Is Terminal    ${job}
     Job Should Have Completed    ${job}
     ${response}=    Retrieve Integration Job    ${job}
@@ -141,7 +141,7 @@ An In-Flight Job Retrieved On The Anthropic Route Should Not Be OpenAI-Shaped
 A Failed Job Retrieved On The Anthropic Route Should Be An Anthropic Error
     [Documentation]    A failed job retrieved on the Anthropic route answers its status code with an
     ...    Anthropic error (type error, error.message), not OpenAI-shaped.
-    ${job}=    Create Accepted Integration Job    route=anthropic    model=${ASYNC_FAILING_MODEL}
+    ${job}=    Started Early Or Now    Create An Anthropic Route Job Of The Failing Model
     Wait Until Job Is Terminal    ${job}
     ${response}=    Retrieve Integration Job    ${job}
     Retrieve Should Answer With The Job Error Status    ${response}    ${job}

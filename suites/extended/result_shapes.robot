@@ -49,5 +49,6 @@ Completed OCR Job Result Has Pages
 A Completed Job Result Should Have The Endpoint Shape
     [Documentation]    The result holds what the endpoint returns; a job that does not complete skips.
     [Arguments]    ${endpoint}
-    ${job}=    Run Job To The End    ${endpoint}
+    ${job}=    Started Early Or Now    Submit Accepted Job    ${endpoint}
+    Wait Until Job Is Terminal    ${job}
     Completed Job Result Should Have The Endpoint Shape    ${job}
