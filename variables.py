@@ -74,6 +74,30 @@ CAPABILITIES: tuple[str, ...] = (
 )
 # A gateway either enforces virtual keys or runs anonymous jobs: `all` declares neither.
 KEY_MODES = ("enforcement", "anonymous")
+# Tests whose point is anonymous access: upstream's global mode and the public-job tests.
+ANONYMOUS_TAGS = {"global", "anonymous"}
+# What a test tag needs: tag -> (the Config field that must be set, the capability that declares it,
+# the reason a test skips without it).
+_NEEDS_VK = ("vk_set", "vk", "BIFROST_VK is not set: with-VK and key-scoped tests need a virtual key")
+TAG_NEEDS = {
+    "requires-vk": _NEEDS_VK,
+    "with-vk": _NEEDS_VK,
+    "requires-alt-vk": (
+        "alt_vk_set",
+        "alt-vk",
+        "BIFROST_ALT_VK is not set: cross-key tests need a second virtual key",
+    ),
+    "requires-failing-model": (
+        "failing_model",
+        "failing-model",
+        "ASYNC_FAILING_MODEL is not set: failed-job tests need a model the provider rejects",
+    ),
+    "requires-slow-model": (
+        "slow_model",
+        "slow-model",
+        "ASYNC_SLOW_MODEL is not set: in-flight tests need a model whose jobs take a while",
+    ),
+}
 
 # Secrets: environment only. A Robot variable of one of these names means it came from
 # `--variable`, which pabot writes into its argument files: the run stops instead.

@@ -369,13 +369,6 @@ class CheckKeywords(Core):
         self.check(polling.check_json_content_type, watched)
 
     # ------------------------------------------------------------------ integration routes and models
-    @keyword("Speech Model Should Need A Voice")
-    def speech_model_should_need_a_voice(self) -> None:
-        """Skips when ``ASYNC_SPEECH_MODEL`` is an ElevenLabs model, whose voice the model picks."""
-        model = self.config.model("speech")
-        if model.partition("/")[0].lower() == "elevenlabs":
-            raise self.skip(f"ASYNC_SPEECH_MODEL {model!r} is an ElevenLabs model, which needs no voice")
-
     @keyword("Retrieved Job Should Be A Completed Responses Object")
     def retrieved_job_should_be_a_completed_responses_object(self, response: Response) -> None:
         """200 with an OpenAI Responses object: ``object`` response, ``status`` completed, an ``output``."""

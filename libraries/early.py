@@ -11,12 +11,13 @@ from typing import Any, cast
 from robot.api import SkipExecution, logger
 from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
+from robot.utils import normalize as robot_normalize
 
 from libraries.core import Core, Job
 
 
 def normalize(name: str) -> str:  # as Robot matches keyword names
-    return name.lower().replace(" ", "").replace("_", "")
+    return str(robot_normalize(name, ignore="_"))
 
 
 class EarlyKeywords(Core):
@@ -69,17 +70,13 @@ class EarlyKeywords(Core):
         """Waits until every job started early is terminal (one BIFROST_POLL_TIMEOUT for all), so that
         each is seen ending at once; a wait's failure is raised by its test's own wait."""
         deadline = time.monotonic() + self.config.poll_timeout
-        values = [
-            v
-            for _, value, _ in self.started.values()
-            for v in (value if isinstance(value, list) else [value])
-        ]
-        for job in (v for v in values if isinstance(v, Job) and v.id and v.terminal is None):
-            try:
-                if time.monotonic() < deadline:
-                    cast(Any, self).wait_until_job_is_terminal(job)  # jobs.py
-            except Exception as err:  # the test's own wait raises it
-                job.failure = err
+        for _, value, _ in self.started.values():
+            for job in value if isinstance(value, list) else [value]:
+                if isinstance(job, Job) and job.id and job.terminal is None and time.monotonic() < deadline:
+                    try:
+                        cast(Any, self).wait_until_job_is_terminal(job)  # jobs.py
+                    except Exception as err:  # the test's own wait raises it
+                        job.failure = err
 
     @keyword("Started Early Or Now")
     def started_early_or_now(self, start: str, *arguments: Any) -> Any:

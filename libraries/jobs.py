@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import time
-import uuid
 from collections import Counter
 from functools import partial
 from typing import Any
@@ -19,7 +18,6 @@ from libraries import endpoints, polling
 from libraries.core import Core, Job, Request, answered, json_or_none, label, received_at, snippet
 from libraries.polling import Batch, Journey
 
-NIL_JOB_ID = "00000000-0000-0000-0000-000000000000"
 TTL_HEADER = "x-bf-async-job-result-ttl"
 EXPIRY_MARGIN = 10.0  # seconds past the TTL before a still-served job counts as not expired (upstream's)
 EXPIRY_POLL = 0.25
@@ -27,12 +25,6 @@ EXPIRY_POLL = 0.25
 # the job has expired by "seen terminal + TTL"; the margin covers timestamp rounding.
 EXPIRY_EDGE_MARGIN = 2.0
 BATCH_WORKERS = 50
-ODD_JOB_IDS = {
-    "not-a-uuid": "not-a-job-id",
-    "overlong": "-".join([NIL_JOB_ID] * 7),  # 258 characters
-    # Decodes to "odd job ✓": a space and a non-ASCII character, neither of them a path separator.
-    "url-encoded": "odd%20job%20%E2%9C%93",
-}
 
 
 class JobKeywords(Core):
@@ -155,23 +147,6 @@ class JobKeywords(Core):
         role = job.key if key is None else key
         arguments = {"json": {}, "headers": self._headers(role, "x-bf-vk", {"x-bf-async-id": str(job.id)})}
         return Request("POST", self._route(chosen)[0], arguments, "responses", self.role(role), route=chosen)
-
-    @keyword("Nil Job Id")
-    def nil_job_id(self) -> str:
-        """The all-zero UUID, a job id no gateway has."""
-        return NIL_JOB_ID
-
-    @keyword("Odd Job Id")
-    def odd_job_id(self, kind: str) -> str:
-        """A job id no gateway has, of an odd ``kind``: ``not-a-uuid``, ``overlong``, ``url-encoded``."""
-        if kind not in ODD_JOB_IDS:
-            raise ValueError(f"unknown odd id kind {kind!r}; use {', '.join(ODD_JOB_IDS)}")
-        return ODD_JOB_IDS[kind]
-
-    @keyword("Unique Request Id")
-    def unique_request_id(self) -> str:
-        """A fresh ``x-request-id`` value, recognisable in the gateway's logs."""
-        return f"acceptance-{uuid.uuid4()}"
 
     # ------------------------------------------------------------------ waits
     def _poll(self, job: Job, what: str) -> Response:

@@ -1,5 +1,5 @@
 """Run keywords: the configuration check, the session, the gateway preflight, the report metadata,
-the per-test preconditions and the curl reproduction of a failed test."""
+the per-test preconditions and the gateway timings."""
 
 from __future__ import annotations
 
@@ -17,31 +17,7 @@ from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
 
 from libraries.core import Core, Job, json_or_none, text_of
-from variables import CAPABILITIES, ENDPOINT_NAMES, KEY_MODES
-
-# Tests whose point is anonymous access: upstream's global mode and the public-job tests.
-ANONYMOUS_TAGS = {"global", "anonymous"}
-# tag -> (the setting it needs, the capability that declares it, the reason to skip without it)
-_NEEDS_VK = ("vk_set", "vk", "BIFROST_VK is not set: with-VK and key-scoped tests need a virtual key")
-TAG_NEEDS = {
-    "requires-vk": _NEEDS_VK,
-    "with-vk": _NEEDS_VK,
-    "requires-alt-vk": (
-        "alt_vk_set",
-        "alt-vk",
-        "BIFROST_ALT_VK is not set: cross-key tests need a second virtual key",
-    ),
-    "requires-failing-model": (
-        "failing_model",
-        "failing-model",
-        "ASYNC_FAILING_MODEL is not set: failed-job tests need a model the provider rejects",
-    ),
-    "requires-slow-model": (
-        "slow_model",
-        "slow-model",
-        "ASYNC_SLOW_MODEL is not set: in-flight tests need a model whose jobs take a while",
-    ),
-}
+from variables import ANONYMOUS_TAGS, CAPABILITIES, ENDPOINT_NAMES, KEY_MODES, TAG_NEEDS
 
 
 class RunKeywords(Core):

@@ -198,13 +198,6 @@ class WebhookKeywords(Core):
         return self._api("PUT", f"/{endpoint.id}", self.check(wh.unwrap_endpoint, self._answer(shown, 200)))
 
     # ------------------------------------------------------------------ submits and the receiver
-    @keyword("Webhook Headers")
-    def webhook_headers(self, endpoint: Webhook | str | None) -> dict[str, str]:
-        """``x-bf-async-webhook`` naming the endpoint (a handle or a name); no header for None."""
-        if endpoint is None:
-            return {}
-        return {WEBHOOK_HEADER: endpoint.name if isinstance(endpoint, Webhook) else str(endpoint)}
-
     @keyword("Receiver Should Answer")
     def receiver_should_answer(self, endpoint: Webhook, *statuses: int) -> None:
         """The receiver answers the endpoint's next notifications with ``statuses`` in order, then 204."""

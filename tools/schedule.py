@@ -47,6 +47,10 @@ class Item:
     together: set[str] = field(default_factory=set)  # tests whose waits overlap (started early)
 
     @property
+    def suites(self) -> set[str]:
+        return {name.rsplit(".", 1)[0] for name, _ in self.tests}
+
+    @property
     def seconds(self) -> float:
         overlapping = [s for n, s in self.tests if n in self.together]
         return max(overlapping, default=0.0) + sum(s for n, s in self.tests if n not in self.together)
@@ -137,8 +141,9 @@ def suite_tests() -> list[str]:
     return [test.name for test in inventory()]
 
 
-def lanes(tests: Sequence[Test], seconds: dict[str, float]) -> list[Item]:
-    """The plan: lanes of long waits first (see the module's documentation), longest lane first."""
+def lanes(tests: Sequence[Test], seconds: dict[str, float], most: int | None = None) -> list[Item]:
+    """The plan: lanes of long waits first (see the module's documentation), longest lane first; with
+    `most`, no new lane past that many: a test that fits nowhere joins the least loaded lane."""
     lanes: list[Item] = []
     families: dict[str, list[Test]] = {}
     for test in (t for t in tests if t.long and t.start):
@@ -156,8 +161,12 @@ def lanes(tests: Sequence[Test], seconds: dict[str, float]) -> list[Item]:
     for test in [*alone, *others]:
         limit = max([seconds[test.name], *(lane.seconds for lane in lanes)])
         fits = [lane for lane in lanes if lane.seconds + seconds[test.name] <= limit + 0.01]
-        lane = min(fits, key=lambda lane: lane.seconds) if fits and test.long is False else None
-        lane = lane or (fits[0] if fits else None)
+        # A lane that already runs the test's suite first: each suite a process enters costs its setup
+        # (the webhook suites' receiver and endpoints above all).
+        suite = test.name.rsplit(".", 1)[0]
+        lane = min(fits, key=lambda lane: (suite not in lane.suites, lane.seconds)) if fits else None
+        if lane is None and most is not None and len(lanes) >= most:
+            lane = min(lanes, key=lambda lane: lane.seconds)
         if lane is None:
             lanes.append(lane := Item())
         lane.tests.append((test.name, seconds[test.name]))
@@ -177,7 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("outputs", nargs="+", type=Path, help="output.xml files of earlier runs")
     parser.add_argument(
-        "--processes", type=int, help="pabot processes to simulate the wall for (default: one per lane)"
+        "--processes",
+        type=int,
+        help="the pabot processes the schedule is for: at most that many lanes"
+        " (default: as many lanes as the long waits need)",
     )
     parser.add_argument(
         "--update", type=Path, required=True, metavar="ORDERING",
@@ -192,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     found = inventory()
     tests = [test.name for test in found]
     seconds = merge(known, measured, tests)
-    items = lanes(found, seconds)
+    items = lanes(found, seconds, args.processes)
     processes = args.processes or len(items)
     wall = makespan(items, processes)
     args.update.write_text(
