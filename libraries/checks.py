@@ -264,15 +264,10 @@ class CheckKeywords(Core):
         self.check(envelope.check_result_shape, name, self._completed(job), f"job {job.id} ({name})")
         logger.info(f"result has {envelope.SHAPES[name].description}")
 
-    @keyword("Job Should Have Completed")
-    def job_should_have_completed(self, job: Job) -> None:
-        """The finished job ended ``completed``."""
-        self._ended(job, "completed")
-
-    @keyword("Job Should Have Failed")
-    def job_should_have_failed(self, job: Job) -> None:
-        """The job ended ``failed`` (a job without a model, on builds that accept it at submit)."""
-        self._ended(job, "failed")
+    @keyword("Job Should Have ${outcome:Completed|Failed}")
+    def job_should_have_ended(self, outcome: str, job: Job) -> None:
+        """The finished job ended ``completed`` or ``failed`` (a job without a model may, on newer builds)."""
+        self._ended(job, outcome.lower())
 
     @keyword("Job Should Have Failed With Status Code")
     def job_should_have_failed_with_status_code(self, job: Job, status_code: int) -> None:

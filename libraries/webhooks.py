@@ -201,6 +201,7 @@ class Receiver:
                 status = receiver._record(self.path, dict(self.headers.items()), body)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
+                self.send_header("Connection", "close")  # no keep-alive outliving a stopped receiver
                 self.end_headers()
 
             def do_GET(self) -> None:

@@ -29,7 +29,7 @@ Submit Envelope Holds Only Id, Status, Created At And Request Id
 
 Submit With A TTL Header Carries No Expires At Yet
     [Documentation]    expires_at is set on completion only, whatever TTL the submit asks for.
-    [Tags]    submit    ttl    behaviour:ENV-12
+    [Tags]    submit    behaviour:ENV-12
     ${job}=    Submit Job    chat-completions    ttl=120
     Submit Answer Should Be 202 With A Pending Envelope    ${job}
 

@@ -4,7 +4,7 @@ Documentation    GET /health on a healthy gateway (contract §10). An unhealthy 
 
 Resource         resources/run.resource
 
-Test Tags        extended
+Test Tags        extended    health
 
 
 *** Test Cases ***

@@ -26,7 +26,7 @@ Expires At Counts The TTL From Completion, Not From Submit
     [Template]    NONE
     A Slow Job Should Count Its TTL From Completion
 Failed Job Keeps Its Error For Its TTL From Completion
-    [Tags]    lifecycle    requires-failing-model    behaviour:TTL-03
+    [Tags]    requires-failing-model    behaviour:TTL-03
     [Template]    NONE
     A Failed Job Should Count Its TTL From Completion
 
