@@ -51,6 +51,8 @@ A Chat Job Polled By Another Key Should Be
     [Arguments]    ${submitter}    ${poller}    ${key_format}    ${visibility}
     IF    $visibility == 'visible'
         The Job Should Be Visible To The Poller    ${submitter}    ${poller}    ${key_format}
+    ELSE IF    $visibility == 'hidden'
+        The Job Should Be Hidden From The Poller    ${submitter}    ${poller}    ${key_format}
     ELSE
-        The Job Should Be Hidden From The Poller    ${submitter}    ${poller}
+        Fail    VISIBILITY is 'visible' or 'hidden', not '${visibility}'
     END
