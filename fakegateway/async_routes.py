@@ -113,8 +113,15 @@ def _body_error_message(gateway: Gateway, endpoint: Endpoint, exc: BodyError) ->
 def _submit_job_refusal(
     request: web.Request, gateway: Gateway, endpoint: Endpoint
 ) -> tuple[web.StreamResponse | None, str | None, str | None]:
-    """SubmitJob's lookups: (a refusal, the key id, the webhook endpoint id)."""
+    """SubmitJob's lookups, the virtual key then the webhook endpoint (contract §6; the fault
+    `key-looked-up-after-webhook` swaps them): (a refusal, the key id, the webhook endpoint id)."""
     faults = gateway.faults
+    webhook_endpoint_id, webhook_refusal = None, None
+    if webhook_name := request.headers.get(WEBHOOK_HEADER, "").strip():
+        webhook_endpoint_id, problem = resolve_submit_webhook(gateway, webhook_name)
+        webhook_refusal = submit_error(gateway, endpoint, problem) if problem else None
+    if webhook_refusal is not None and faults.on("key-looked-up-after-webhook"):
+        return webhook_refusal, None, None
     found = key_source(request.headers, faults)
     key_id = None
     if found is not None:
@@ -125,12 +132,7 @@ def _submit_job_refusal(
         if key_id is None:
             return _unknown_key_refusal(gateway, endpoint), None, None
         key_id = scope_of(gateway, key_id, header)
-    webhook_endpoint_id = None
-    if webhook_name := request.headers.get(WEBHOOK_HEADER, "").strip():
-        webhook_endpoint_id, problem = resolve_submit_webhook(gateway, webhook_name)
-        if problem:
-            return submit_error(gateway, endpoint, problem), None, None
-    return None, key_id, webhook_endpoint_id
+    return webhook_refusal, key_id, webhook_endpoint_id
 
 
 async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
@@ -163,11 +165,6 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
     if not model and faults.on("missing-model-accepted"):
         model = endpoint.default_model
 
-    # SubmitJob's order (contract §6): the virtual key is looked up, then the webhook endpoint.
-    if faults.on("key-looked-up-after-webhook") and (
-        webhook_first := _webhook_refusal(request, endpoint, gateway)
-    ):
-        return webhook_first
     refusal, key_id, webhook_endpoint_id = _submit_job_refusal(request, gateway, endpoint)
     if refusal is not None:
         return refusal
@@ -198,16 +195,6 @@ async def submit(request: web.Request, endpoint: Endpoint) -> web.StreamResponse
     if request.headers.get(TTL_HEADER) and faults.on("expires-at-on-submit-with-ttl"):
         envelope["expires_at"] = rfc3339(add_seconds(row.created_at, row.result_ttl))
     return json_response(200 if faults.on("submit-200") else 202, envelope)
-
-
-def _webhook_refusal(request: web.Request, endpoint: Endpoint, gateway: Gateway) -> web.Response | None:
-    """`key-looked-up-after-webhook`: the webhook reference's refusal, checked before the key."""
-    if webhook_name := request.headers.get(WEBHOOK_HEADER, "").strip():
-        _, problem = resolve_submit_webhook(gateway, webhook_name)
-        if problem:
-            message = endpoint.submit_error_prefix + problem
-            return error_response(endpoint.submit_error_status, message, gateway.faults)
-    return None
 
 
 def _unknown_key_refusal(gateway: Gateway, endpoint: Endpoint) -> web.Response:
