@@ -32,7 +32,6 @@ def test_every_confirmed_behaviour_is_tested_and_claimed_by_a_fault_and_every_ta
         behaviours.load_catalogue(),
         suite_tests,
         fault_matrix.load_expectations(),
-        behaviours.fault_behaviours(),
     )
     assert found == [], "behaviour catalogue problems:\n" + "\n".join(found)
 
@@ -56,16 +55,16 @@ def test_a_behaviour_without_a_tagged_catcher_is_not_proven() -> None:
     b = behaviours.Behaviour("TTL-99", "6", "expires_at MUST be completed_at plus the TTL.")
     tagged = SuiteTest("T1", frozenset({"ttl", "behaviour:TTL-99"}), "S.T1", ROOT)
     other = SuiteTest("T2", frozenset({"ttl"}), "S.T2", ROOT)
-    expectations = {"ttl-fault": fault_matrix.Expectation(names=("T2",))}
-    found = behaviours.problems([b], [tagged, other], expectations, {"ttl-fault": ("TTL-99",)})
+    expectations = {"ttl-fault": fault_matrix.Expectation(names=("T2",), behaviours=("TTL-99",))}
+    found = behaviours.problems([b], [tagged, other], expectations)
     assert any("not proven" in line for line in found)
-    expectations = {"ttl-fault": fault_matrix.Expectation(names=("T1",))}
-    assert behaviours.problems([b], [tagged, other], expectations, {"ttl-fault": ("TTL-99",)}) == []
+    expectations = {"ttl-fault": fault_matrix.Expectation(names=("T1",), behaviours=("TTL-99",))}
+    assert behaviours.problems([b], [tagged, other], expectations) == []
 
 
 def test_an_unknown_behaviour_tag_and_a_statement_without_rfc_words_are_problems() -> None:
     b = behaviours.Behaviour("ENV-99", "2", "The id is a UUID.")
     stray = SuiteTest("T", frozenset({"behaviour:ENV-98", "behaviour:ENV-99"}), "S.T", ROOT)
-    found = behaviours.problems([b], [stray], {}, {})
+    found = behaviours.problems([b], [stray], {})
     assert any("unknown behaviour ENV-98" in line for line in found)
     assert any("RFC 2119" in line for line in found)

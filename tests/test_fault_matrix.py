@@ -72,7 +72,7 @@ def test_the_whole_matrix_detects_every_fault_and_no_false_failure(tmp_path: Pat
     assert problems == [], "undetected faults:\n" + "\n".join(problems)
     # Every confirmed behaviour of the catalogue is proven: a detected fault breaks it and failed a
     # test tagged with it (the fast test_behaviours.py checks the same statically).
-    proven = fault_matrix.proven_behaviours(verdicts, fault_matrix.fault_claims())
+    proven = fault_matrix.proven_behaviours(verdicts, fault_matrix.load_expectations())
     confirmed = [b.id for b in behaviours.load_catalogue() if b.confirmed]
     unproven = [bid for bid in confirmed if bid not in proven]
     assert unproven == [], "confirmed behaviours that no detected fault proves"

@@ -7,8 +7,7 @@ with each of them. This tool reads the three together.
 
 Usage:
     python tools/behaviours.py check          problems of the catalogue, the tags and the faults
-    python tools/behaviours.py doc            rewrite docs/conformance.md (the QA view)
-    python tools/behaviours.py tag MAP.tsv    add tags: lines '<exact test name>\t<ID>,<ID>'
+    python tools/behaviours.py doc            rewrite docs/conformance.md (the QA view), README counts
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ CATALOGUE = ROOT / "tests" / "behaviours.toml"
 README = ROOT / "README.md"
 COUNTS_BEGIN = "<!-- counts: written by `python tools/behaviours.py doc`; a self-test keeps them current -->"
 COUNTS_END = "<!-- /counts -->"
-EXPECTATIONS = ROOT / "tests" / "fault_expectations.toml"
 DOC = ROOT / "docs" / "conformance.md"
 TAG_PREFIX = "behaviour:"
 ID_PATTERN = re.compile(r"^[A-Z]+-\d{2,3}$")
@@ -102,22 +100,13 @@ def load_catalogue(path: Path = CATALOGUE) -> list[Behaviour]:
     ]
 
 
-def fault_behaviours(path: Path = EXPECTATIONS) -> dict[str, tuple[str, ...]]:
-    """Each fault's `behaviours = [...]`: the behaviours it breaks."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {fault: tuple(spec.get("behaviours", ())) for fault, spec in data.items()}
-
-
 def behaviour_ids(tags: frozenset[str] | set[str]) -> set[str]:
     """The behaviour IDs among tags (Robot tags ignore case: `behaviour:ttl-04` is TTL-04)."""
     return {tag[len(TAG_PREFIX) :].upper() for tag in tags if tag.lower().startswith(TAG_PREFIX)}
 
 
 def coverage(
-    catalogue: list[Behaviour],
-    tests: list[SuiteTest],
-    expectations: dict[str, Expectation],
-    claims: dict[str, tuple[str, ...]],
+    catalogue: list[Behaviour], tests: list[SuiteTest], expectations: dict[str, Expectation]
 ) -> list[Coverage]:
     rows = {b.id: Coverage(b) for b in catalogue}
     for test in tests:
@@ -125,10 +114,9 @@ def coverage(
             if bid in rows:
                 rows[bid].tests.append(test.name)
     results = [TestResult(t.name, "FAIL", frozenset(t.tags)) for t in tests]
-    for fault, bids in sorted(claims.items()):
-        expectation = expectations.get(fault)
-        catchers = [r for r in results if expectation and expectation.selects(r)]
-        for bid in bids:
+    for fault, expectation in sorted(expectations.items()):
+        catchers = [r for r in results if expectation.selects(r)]
+        for bid in expectation.behaviours:
             if bid not in rows:
                 continue
             rows[bid].claimed_by.append(fault)
@@ -138,10 +126,7 @@ def coverage(
 
 
 def problems(
-    catalogue: list[Behaviour],
-    tests: list[SuiteTest],
-    expectations: dict[str, Expectation],
-    claims: dict[str, tuple[str, ...]],
+    catalogue: list[Behaviour], tests: list[SuiteTest], expectations: dict[str, Expectation]
 ) -> list[str]:
     """Everything wrong with the catalogue, the tags and the fault claims, one line each."""
     found: list[str] = []
@@ -162,11 +147,11 @@ def problems(
     for test in tests:
         for bid in sorted(behaviour_ids(test.tags) - known):
             found.append(f"test {test.name!r} names unknown behaviour {bid}")
-    for fault, bids in sorted(claims.items()):
-        for bid in bids:
+    for fault, expectation in sorted(expectations.items()):
+        for bid in expectation.behaviours:
             if bid not in known:
                 found.append(f"fault {fault} names unknown behaviour {bid}")
-    for row in coverage(catalogue, tests, expectations, claims):
+    for row in coverage(catalogue, tests, expectations):
         b = row.behaviour
         if b.check == "none" and row.tests:
             found.append(f"{b.id}: check = 'none' but tests are tagged with it")
@@ -289,86 +274,16 @@ def current_rows(
     if tests is None:
         with tempfile.TemporaryDirectory() as tmp:
             tests = dry_run(Path(tmp)).tests
-    rows = coverage(catalogue, tests, load_expectations(), fault_behaviours())
+    rows = coverage(catalogue, tests, load_expectations())
     return catalogue, tests, rows
-
-
-def add_tags(mapping: dict[str, list[str]], suites: Path = ROOT / "suites") -> list[str]:
-    """Add `behaviour:<ID>` tags to the named tests in place; returns the names not found."""
-    from robot.api.parsing import ModelTransformer, Tags, Token, get_model
-
-    remaining = dict(mapping)
-
-    class AddTags(ModelTransformer):  # type: ignore[misc]
-        changed = False
-        file_tags: set[str] = set()  # noqa: RUF012 - the file's Test Tags, which every test has
-
-        def visit_TestTags(self, node):  # type: ignore[no-untyped-def]
-            self.file_tags = {v.lower() for v in node.values}
-            return node
-
-        def visit_TestCase(self, node):  # type: ignore[no-untyped-def]
-            wanted = remaining.pop(node.name, None)
-            if not wanted:
-                return node
-            tags_node = next((s for s in node.body if isinstance(s, Tags)), None)
-            old = list(tags_node.values) if tags_node is not None else []
-            have = {v.lower() for v in old} | self.file_tags
-            new = old + [f"{TAG_PREFIX}{bid}" for bid in wanted if f"{TAG_PREFIX}{bid}".lower() not in have]
-            if new == old:
-                return node
-            statement = Tags.from_params(new, indent="    ", separator="    ")
-            if tags_node is not None:
-                node.body[node.body.index(tags_node)] = statement
-            else:
-                # After [Documentation] if there is one, else first.
-                at = next(
-                    (
-                        i + 1
-                        for i, s in enumerate(node.body)
-                        if getattr(s, "type", None) == Token.DOCUMENTATION
-                    ),
-                    0,
-                )
-                node.body.insert(at, statement)
-            self.changed = True
-            return node
-
-    for path in sorted(suites.rglob("*.robot")):
-        model = get_model(str(path))
-        transformer = AddTags()
-        transformer.visit(model)
-        if transformer.changed:
-            model.save()
-    return sorted(remaining)
-
-
-def read_map(path: Path) -> dict[str, list[str]]:
-    mapping: dict[str, list[str]] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, sep, ids = line.partition("\t")
-        if not sep:
-            raise SystemExit(f"{path}:{number}: expected '<test name>\\t<ID>,<ID>'")
-        mapping.setdefault(name.strip(), [])
-        mapping[name.strip()] += [i.strip() for i in ids.split(",") if i.strip()]
-    return mapping
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="list problems; exit 1 if any")
-    sub.add_parser("doc", help=f"rewrite {DOC.relative_to(ROOT)}")
-    tag = sub.add_parser("tag", help="add behaviour tags from a map file")
-    tag.add_argument("map", type=Path)
+    sub.add_parser("doc", help=f"rewrite {DOC.relative_to(ROOT)} and the README's counts")
     args = parser.parse_args(argv)
-    if args.command == "tag":
-        missing = add_tags(read_map(args.map))
-        for name in missing:
-            print(f"not found: {name}")
-        return 1 if missing else 0
     catalogue, tests, rows = current_rows()
     if args.command == "doc":
         DOC.parent.mkdir(exist_ok=True)
@@ -378,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"{DOC.relative_to(ROOT)}: {len(rows)} behaviours; README.md counts: {len(tests)} tests")
         return 0
-    found = problems(catalogue, tests, load_expectations(), fault_behaviours())
+    found = problems(catalogue, tests, load_expectations())
     confirmed = [r for r in rows if r.behaviour.confirmed]
     print("\n".join(found))
     print(

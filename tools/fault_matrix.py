@@ -61,6 +61,8 @@ class Expectation:
     # Settings for this fault's run, over MATRIX_ENV: a fault that removes a capability only skips
     # its tests unless the run declares it (`env = { BIFROST_EXPECT = "webhooks" }`).
     env: tuple[tuple[str, str], ...] = ()
+    # The behaviours of tests/behaviours.toml this fault breaks (`behaviours = ["TTL-04"]`).
+    behaviours: tuple[str, ...] = ()
 
     def selects(self, test: TestResult) -> bool:
         by_name = any(fnmatch.fnmatchcase(test.name, pattern) for pattern in self.names)
@@ -111,6 +113,7 @@ def load_expectations(path: Path = EXPECTATIONS) -> dict[str, Expectation]:
             tuple(spec.get("tags", ())),
             spec.get("why_not", ""),
             tuple((str(name), str(value)) for name, value in spec.get("env", {}).items()),
+            tuple(spec.get("behaviours", ())),
         )
         for fault, spec in data.items()
     }
@@ -217,19 +220,13 @@ def never_failed(verdicts: list[Verdict]) -> list[str]:
     return sorted(all_tests - failing)
 
 
-def fault_claims(path: Path = EXPECTATIONS) -> dict[str, tuple[str, ...]]:
-    """Each fault's `behaviours = [...]` in the expectations: the catalogue behaviours it breaks."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {fault: tuple(spec.get("behaviours", ())) for fault, spec in data.items()}
-
-
-def proven_behaviours(verdicts: list[Verdict], claims: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+def proven_behaviours(verdicts: list[Verdict], expectations: dict[str, Expectation]) -> dict[str, list[str]]:
     """Behaviour ID -> the detected faults that break it and failed a test tagged with it."""
     proven: dict[str, list[str]] = {}
     for v in verdicts:
         if v.fault == CLEAN or not v.detected:
             continue
-        for bid in claims.get(v.fault, ()):
+        for bid in expectations[v.fault].behaviours if v.fault in expectations else ():
             if any(f"behaviour:{bid}".lower() in {tag.lower() for tag in t.tags} for t in v.expected):
                 proven.setdefault(bid, []).append(v.fault)
     return proven
@@ -274,11 +271,17 @@ def markdown(
 
 
 def run_matrix(
-    faults: list[str], workers: int, out_dir: Path, full: bool = False, clean: bool = True
+    faults: list[str],
+    workers: int,
+    out_dir: Path,
+    full: bool = False,
+    clean: bool = True,
+    tests: list[TestResult] | None = None,
 ) -> tuple[list[Verdict], float]:
-    """The clean run (unless clean=False) and one run per fault: its expected catchers, or all (full)."""
+    """The clean run (unless clean=False) and one run per fault: its expected catchers (among `tests`,
+    the suite's inventory), or all (full)."""
     expectations = load_expectations()
-    tests = [] if full else inventory()
+    tests = [] if full else (tests if tests is not None else inventory())
     order = [*([CLEAN] if clean else []), *sorted(faults, key=lambda f: (f not in SLOW_FIRST, f))]
 
     def run(fault: str) -> RunResult:
@@ -343,15 +346,18 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.only or faults
     expectations = load_expectations()
     missing = sorted(set(chosen) - set(expectations))
-    verdicts, wall = run_matrix(chosen, args.workers, args.output_dir, full=args.full, clean=not args.only)
+    tests = inventory()
+    verdicts, wall = run_matrix(
+        chosen, args.workers, args.output_dir, full=args.full, clean=not args.only, tests=tests
+    )
     untouched = never_failed(verdicts) if args.full and not args.only else []
-    unclaimed = not_expected_anywhere(inventory(), expectations)
-    proven = proven_behaviours(verdicts, fault_claims())
+    unclaimed = not_expected_anywhere(tests, expectations)
+    proven = proven_behaviours(verdicts, expectations)
     report = markdown(verdicts, untouched, unclaimed, wall, proven)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir.parent / "fault-matrix.md").write_text(report, encoding="utf-8")
     print(f"{'fault':36} {'run':>5} {'failed':>6} {'detected':>8} {'seconds':>8}  behaviours")
-    claims = fault_claims()
+    claims = {fault: expectation.behaviours for fault, expectation in expectations.items()}
     for v in verdicts:
         print(
             f"{v.fault:36} {len(v.run.tests):>5} {len(v.run.failed):>6} {'yes' if v.detected else 'NO':>8} "
