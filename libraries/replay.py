@@ -156,17 +156,19 @@ def replay(
     known = dict(placeholders)  # value -> shell text, growing with each capture
     for first, count in steps:
         arguments = curl_arguments(exchanges[first].request, known, base)
-        answers = [e.response.status_code if e.response else 0 for e in exchanges[first : first + count]]
+        # (A Response is falsy for 4xx and 5xx: compare with None.)
+        answers = [
+            e.response.status_code if e.response is not None else 0 for e in exchanges[first : first + count]
+        ]
         if count > 1 and any(status != 202 for status in answers):
             # A poll: until the job ends, then the sends the test made after that (three at most).
             after = next(i for i, status in enumerate(answers) if status != 202) + 1
             lines += [f"until_final {arguments}"] + [f"send {arguments}"] * min(count - after, 3)
         else:
             lines += [f"send {arguments}"] * min(count, 3)
-        for index in range(first, first + count):
-            for variable, value, path in captures.get(index, []):
-                lines.append(f"{variable}=$(take {' '.join(shlex.quote(p) for p in path)})")
-                known[value] = f"${variable}"
+        for variable, value, path in captures.get(first + count - 1, []):  # a step ends at a capture
+            lines.append(f"{variable}=$(take {' '.join(shlex.quote(p) for p in path)})")
+            known[value] = f"${variable}"
     lines += [
         "echo; echo " + shlex.quote(f"The test failed with: {' '.join(failure.split())[:500]}"),
         'echo "The replay\'s last answer: HTTP $STATUS"; printf \'%.2000s\\n\' "$BODY"',

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from robot.api import ExecutionResult, ResultVisitor
 from robot.running import ResourceFileBuilder, TestSuiteBuilder
+from robot.utils import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 # Tags of the tests that wait long: TTL expiry, webhook quiet windows and retries, slow-model jobs.
@@ -132,8 +133,8 @@ def inventory(root: Path = ROOT) -> list[Test]:
     return found
 
 
-def _norm(name: str) -> str:
-    return name.lower().replace(" ", "").replace("_", "")
+def _norm(name: str) -> str:  # as Robot matches keyword names (libraries/early.py does the same)
+    return str(normalize(name, ignore="_"))
 
 
 def suite_tests() -> list[str]:

@@ -9,6 +9,17 @@ Test Tags        extended    lifecycle
 
 *** Test Cases ***
 Fifty Jobs Submitted At Once Across The Endpoints Each Finish As Themselves
+    [Tags]    behaviour:ROUTE-01
+    ...       behaviour:ROUTE-02
+    ...       behaviour:ROUTE-03
+    ...       behaviour:ROUTE-04
+    ...       behaviour:ROUTE-05
+    ...       behaviour:ROUTE-06
+    ...       behaviour:ROUTE-07
+    ...       behaviour:ROUTE-08
+    ...       behaviour:ROUTE-09
+    ...       behaviour:ROUTE-10
+    ...       behaviour:ROUTE-11
     Jobs Submitted At Once Should Each Finish As Themselves    50
 
 
