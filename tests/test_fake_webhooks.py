@@ -441,7 +441,15 @@ def test_an_endpoint_disabled_before_a_retry_gets_no_call(
     hook = Hook(gw, receiver)
     receiver.answer(hook.path, 500)
     hook.wait(1, job_id=hook.submit(), quiet=0)
-    body = {"name": hook.name, "url": receiver.url + hook.path, "events": ["async_job.completed"]}
+    # PUT replaces the whole spec: the backoff knobs go again, or the retry would wait Bifrost's 30 s
+    # default whenever the PUT lands before the dispatcher reads the spec after the first attempt.
+    body = {
+        "name": hook.name,
+        "url": receiver.url + hook.path,
+        "events": ["async_job.completed"],
+        "retry_backoff_initial_seconds": 1,
+        "max_retries": 3,
+    }
     response = gw.request(
         "PUT", f"{API}/{hook.id}", json={**body, "allow_private_network": True, "disabled": True}
     )
