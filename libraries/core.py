@@ -1,6 +1,7 @@
-"""The library's core, under every keyword class: settings, the RequestsLibrary session `bifrost` (which
-the waits share with the resources' `POST/GET On Session`: one pool, timeout and header set), the record
-of every exchange, masking and readable failures."""
+"""The library's core, under every keyword class: settings, the RequestsLibrary session `bifrost` (handed
+over by resources/http.resource from `Create Session`: the waits send on it, the resources send through
+`Send Request`; one pool, timeout and header set), the record of every exchange, masking and readable
+failures."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -24,7 +25,6 @@ from libraries.replay import Exchange, replay
 from libraries.webhooks import SecretMasker
 from variables import WEBHOOK_VARIABLES, WebhookConfig, load_webhook_config
 
-SESSION = "bifrost"
 POOL_SIZE = 50  # connections kept per host: enough for the concurrency batch
 LOG_LIMIT = 4000  # characters of a RequestsLibrary request or response log kept in the log
 _REQUESTS_LOG = re.compile(r"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (Request|Response) : ")
@@ -38,7 +38,8 @@ class GatewayError(AssertionError):
 
 @dataclass
 class Request:
-    """What a resource keyword sends: `<METHOD> On Session  bifrost  ${r.path}  &{r.arguments}`."""
+    """What a resource keyword sends with `Send Request` (resources/http.resource): method, path and
+    RequestsLibrary's arguments."""
 
     method: str
     path: str
@@ -192,6 +193,7 @@ class Core:
     def __init__(self) -> None:
         self._config: variables.Config | None = None
         self._hooks: WebhookConfig | None = None
+        self._session: requests.Session | None = None  # `Create Session`'s, from Open Gateway Session
         # The secrets of the environment, and every webhook secret (whsec_…) by its pattern: also
         # one the gateway creates at run time, in the very answer RequestsLibrary logs.
         self.masker = SecretMasker(Masker(secrets_from_environment([keys.UNKNOWN_KEY])))
@@ -282,12 +284,14 @@ class Core:
 
     # ------------------------------------------------------------------ session
     def session(self) -> requests.Session:
-        """The RequestsLibrary session `bifrost` (created by the top suite setup)."""
-        library: Any = BuiltIn().get_library_instance("RequestsLibrary")
-        return cast(requests.Session, library._cache.get_connection(SESSION))
+        """The RequestsLibrary session `bifrost`, as `Create Session` returned it (the top suite setup)."""
+        if self._session is None:
+            raise self.fail("No gateway session: the top suite setup (Open Gateway Session) did not run")
+        return self._session
 
-    def watch_session(self) -> None:
-        session = self.session()
+    def watch_session(self, session: requests.Session) -> None:
+        """Keeps the session for the waits and mounts the recording transport on it."""
+        self._session = session
         adapter = RecordingAdapter(self.exchanges, self.config.http_timeout)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
@@ -296,7 +300,7 @@ class Core:
     def send(self, method: str, path: str, what: str, **arguments: Any) -> requests.Response:
         """One request on the shared session, for the waits; logged at DEBUG only."""
         session, timeout = self.session(), self.config.http_timeout
-        url = str(getattr(session, "url", self.config.base_url)).rstrip("/") + path
+        url = self.config.base_url.rstrip("/") + path
         try:
             response = session.request(method, url, timeout=timeout, **arguments)
             response.content  # noqa: B018 - read the whole body here, where errors are caught
@@ -348,5 +352,5 @@ class Core:
         for variable in ("BIFROST_SETUP_TOKEN", "BIFROST_ADMIN_TOKEN"):
             if token := os.environ.get(variable, "").strip():
                 placeholders[token] = f"${variable}"
-        base = str(getattr(self.session(), "url", "") or self.config.base_url)
+        base = self.config.base_url
         return self.masker(replay(self.exchanges, placeholders, base, name, failure))

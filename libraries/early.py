@@ -6,21 +6,25 @@ Now``), or starts now when nothing was started for it (run alone, preconditions 
 from __future__ import annotations
 
 import time
-from typing import Any, cast
+from typing import Any
 
 from robot.api import SkipExecution, logger
 from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
 from robot.utils import normalize as robot_normalize
 
-from libraries.core import Core, Job
+from libraries.core import Job
+from libraries.jobs import JobKeywords
+from libraries.run import RunKeywords
 
 
 def normalize(name: str) -> str:  # as Robot matches keyword names
     return str(robot_normalize(name, ignore="_"))
 
 
-class EarlyKeywords(Core):
+class EarlyKeywords(RunKeywords, JobKeywords):
+    """Builds on the run keywords (a test's preconditions) and the job keywords (the wait)."""
+
     top: Any = None  # the top suite as selected for this process: its tests and their steps
 
     def __init__(self) -> None:
@@ -32,9 +36,10 @@ class EarlyKeywords(Core):
 
     def _starts_here(self, test: Any) -> bool:
         try:
-            return cast(Any, self).check_test_preconditions({str(t).lower() for t in test.tags}) is None
+            self.check_test_preconditions({str(t).lower() for t in test.tags})
         except Exception:  # a skip, or a declared capability missing: the test itself says so
             return False
+        return True
 
     @keyword("Jobs To Start Early")
     def jobs_to_start_early(self, registry: dict[str, str]) -> list[list[Any]]:
@@ -75,7 +80,7 @@ class EarlyKeywords(Core):
                 if isinstance(job, Job) and job.id and job.terminal is None and time.monotonic() < deadline:
                     first = len(self.exchanges)
                     try:
-                        cast(Any, self).wait_until_job_is_terminal(job)  # jobs.py
+                        self.wait_until_job_is_terminal(job)
                     except Exception as err:  # the test's own wait raises it
                         job.failure = err
                     exchanges += self.exchanges[first:]  # the test's replay has these polls too

@@ -1,6 +1,6 @@
-"""Job keywords: the requests a resource keyword sends with RequestsLibrary (`POST On Session  bifrost
-${request.path}  &{request.arguments}`), job handles made of the answers, and the waits, which poll on the
-same session from Python and log one journey line per job (each poll at DEBUG only)."""
+"""Job keywords: the requests a resource keyword sends with `Send Request` (resources/http.resource, over
+RequestsLibrary), job handles made of the answers, and the waits, which poll on the same session from
+Python and log one journey line per job (each poll at DEBUG only)."""
 
 from __future__ import annotations
 

@@ -45,9 +45,10 @@ class RunKeywords(Core):
         )
 
     @keyword("Record Every Exchange Of The Session")
-    def record_every_exchange_of_the_session(self) -> None:
-        """Mounts the recording transport: no retries, every exchange kept for a failed test's curl."""
-        self.watch_session()
+    def record_every_exchange_of_the_session(self, session: requests.Session) -> None:
+        """Takes ``Create Session``'s session for the waits and mounts the recording transport on it: no
+        retries, every exchange kept for a failed test's replay."""
+        self.watch_session(session)
 
     # The preflight runs once per run (PabotLib's Run Setup Only Once): its judges record findings
     # instead of raising, the findings are shared as a parallel value, and every process applies
@@ -196,9 +197,12 @@ class RunKeywords(Core):
             raise self.missing("anonymous", reason)
         if "requires-enforcement" in tags and not self.enforcing:
             raise self.missing("enforcement", f"the gateway does not enforce virtual keys ({how})")
-        webhook_preconditions = getattr(self, "check_webhook_preconditions", None)  # webhook_keywords.py
-        if webhook_preconditions is not None:
-            webhook_preconditions(tags)
+        if "webhooks-api" in tags and self.hooks.predeclared:
+            raise self.missing(
+                "webhooks-api",
+                "BIFROST_WEBHOOK_NAME is set: this test creates its own endpoints through /api/webhooks,"
+                " which the declared-endpoint mode does not use",
+            )
 
 
 def _stats(values: list[float]) -> str:

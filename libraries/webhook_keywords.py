@@ -57,15 +57,6 @@ class WebhookKeywords(Core):
         body: dict[str, Any] = self.check(json_object, response)
         return body
 
-    def check_webhook_preconditions(self, tags: set[str]) -> None:
-        """From ``Check Test Preconditions``: ``webhooks-api`` tests skip when an endpoint is declared."""
-        if "webhooks-api" in tags and self.hooks.predeclared:
-            raise self.missing(
-                "webhooks-api",
-                "BIFROST_WEBHOOK_NAME is set: this test creates its own endpoints through /api/webhooks,"
-                " which the declared-endpoint mode does not use",
-            )
-
     # ------------------------------------------------------------------ suite setup and teardown
     @keyword("Declared Webhook Endpoint")
     def declared_webhook_endpoint(self) -> Webhook | None:

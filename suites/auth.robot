@@ -3,7 +3,6 @@ Documentation    Virtual-key scoping: unknown keys are refused, scoped jobs are 
 ...              public jobs to anyone, and the Bearer / x-api-key / x-goog-api-key formats work like
 ...              x-bf-vk (upstream auth_test.go; all on the chat-completions endpoint).
 
-Resource         resources/run.resource
 Resource         resources/keys.resource
 
 Test Template    A Chat Job Polled By Another Key Should Be

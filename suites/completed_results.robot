@@ -1,7 +1,6 @@
 *** Settings ***
 Documentation    A completed chat, embeddings or rerank job holds a non-empty list (upstream lifecycle_test.go).
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Template    A Completed Job Result Should Hold A Non-Empty List

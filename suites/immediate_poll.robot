@@ -2,7 +2,6 @@
 Documentation    Right after submit, one poll answers 202 while the job is in flight and 200 once it is done
 ...              (upstream submit_test.go).
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Template    An Immediate Poll Should Answer According To The Job State

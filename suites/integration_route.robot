@@ -3,7 +3,6 @@ Documentation    The x-bf-async / x-bf-async-id headers on the integration route
 ...              /openai/v1/responses by default): create, retrieve, unknown id, stream, cross-key
 ...              (upstream integration_route_test.go).
 
-Resource         resources/run.resource
 Resource         resources/integration.resource
 
 Test Tags        integration

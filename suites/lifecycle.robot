@@ -1,7 +1,6 @@
 *** Settings ***
 Documentation    Jobs reach a terminal state with a consistent envelope (upstream lifecycle_test.go).
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Template    The Job Should Reach A Consistent Terminal State

@@ -1,7 +1,6 @@
 *** Settings ***
 Documentation    Every endpoint accepts a job with 202 and a well-formed pending envelope (upstream submit_test.go).
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Template    Submitting A Job Should Return 202 With A Pending Envelope

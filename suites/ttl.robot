@@ -2,7 +2,6 @@
 Documentation    Result TTL from completion: the default, a custom header, invalid, zero and negative headers
 ...              (upstream ttl_test.go; chat-completions jobs).
 
-Resource         resources/run.resource
 Resource         resources/ttl.resource
 
 Test Template    A Chat Job With This TTL Header Should Keep Its Result For

@@ -1,7 +1,6 @@
 *** Settings ***
 Documentation    A job expires after its TTL and then answers 404 (upstream ttl_test.go; chat-completions jobs).
 
-Resource         resources/run.resource
 Resource         resources/ttl.resource
 
 Test Template    A Job Should Expire After Its TTL

@@ -2,7 +2,6 @@
 Documentation    A job id the gateway does not have, or a job polled on another endpoint's path, answers 404
 ...              (upstream lifecycle_test.go).
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Template    Polling It On The Chat Completions Path Should Return 404

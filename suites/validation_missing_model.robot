@@ -2,7 +2,6 @@
 Documentation    A submit without a model is refused: 400 at submit (older builds), or 202 and a job that ends
 ...              failed (the newest build) (upstream validation_test.go).
 
-Resource         resources/run.resource
 Resource         resources/validation.resource
 
 Test Template    Submitting Without A Model Should Be Rejected

@@ -7,7 +7,6 @@ Documentation     Async webhooks (newest Bifrost builds): a submit names an endp
 ...               BIFROST_WEBHOOK_NAME + BIFROST_WEBHOOK_SECRET; without either (older builds answer 404
 ...               there) every test skips with the reason, or fails with it if BIFROST_EXPECT has webhooks.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 
 Suite Setup       Prepare The Webhook Suite

@@ -4,7 +4,6 @@ Documentation     The /api/webhooks management API (contract §9): a new endpoin
 ...               read-only delivery counters follow the deliveries. Newest Bifrost builds only: older builds (404
 ...               on /api/webhooks) and a declared endpoint (BIFROST_WEBHOOK_NAME) skip with the reason.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 Resource          resources/webhook_api_requests.resource
 

@@ -3,7 +3,6 @@ Documentation     The deliveries side of the /api/webhooks management API (contr
 ...               its rows, redeliver, the test fire and its sample, and an endpoint disabled or deleted between two
 ...               attempts of a notification.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 Resource          resources/webhook_api_requests.resource
 

@@ -3,7 +3,6 @@ Documentation     GET /api/webhooks (contract §9): a page of endpoints with cou
 ...               by search, event and disabled, paged by limit and offset. Each test creates its own endpoints
 ...               and narrows the list to them, so other endpoints on the gateway do not matter.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 Resource          resources/webhook_api_requests.resource
 

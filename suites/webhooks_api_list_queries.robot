@@ -3,7 +3,6 @@ Documentation     GET /api/webhooks with a query value it cannot use (contract Â
 ...               or offset that is not a whole number, a disabled filter that is not a boolean, an event that is
 ...               not an async job event.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 Resource          resources/webhook_api_requests.resource
 

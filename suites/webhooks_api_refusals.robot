@@ -2,7 +2,6 @@
 Documentation     POST /api/webhooks with an invalid definition (contract §9): each reason the contract lists is
 ...               refused with 400. Each row changes one field of a definition the suite otherwise creates.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 Resource          resources/webhook_api_requests.resource
 

@@ -445,10 +445,12 @@ def test_send_reads_the_whole_answer_and_fails_in_one_line(
     clean_env: pytest.MonkeyPatch, gateway: str
 ) -> None:
     library = Core()
+    clean_env.setenv("BIFROST_BASE_URL", gateway)
     session = requests.Session()
-    session.url = gateway  # type: ignore[attr-defined]  # as RequestsLibrary's sessions carry it
-    library.session = lambda: session  # type: ignore[method-assign]
-    library.watch_session()
+    with pytest.raises(Failure, match=r"^No gateway session: the top suite setup \(Open Gateway Session\)"):
+        library.session()
+    library.watch_session(session)  # as Open Gateway Session hands over Create Session's session
+    assert library.session() is session
     assert session.trust_env is False
     answer = library.send("GET", f"/v1/async/chat/completions/{JOB_ID}", "poll", headers={"x-bf-vk": "k"})
     assert answer.status_code == 200 and core.json_object(answer)["key"] == "k"

@@ -1,7 +1,6 @@
 *** Settings ***
 Documentation    Fifty jobs submitted at the same moment across the endpoints each finish as themselves.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Tags        extended    lifecycle

@@ -5,7 +5,6 @@ Documentation    On a gateway that enforces virtual keys (client.enforce_auth_on
 ...              and a job with a valid key still completes. On a gateway without enforcement these tests
 ...              skip with that reason (they run, and fail, with BIFROST_EXPECT=enforcement).
 
-Resource         resources/run.resource
 Resource         resources/integration.resource
 
 Test Template    An Anonymous Job Should Be Refused For Lack Of A Key

@@ -3,7 +3,6 @@ Documentation    The job envelope's fields, one promise per test (contract §2):
 ...              envelope's closed field set, the fields a finished job carries in one outcome and not in the
 ...              other, and the stored-only fields that never reach a client.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 Library          Collections
 

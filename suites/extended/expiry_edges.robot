@@ -2,7 +2,6 @@
 Documentation    Expiry on the suite's own clock: a job is served right after it ends and gone once its TTL has
 ...              passed (ASYNC_EXPIRY_TTL), public or key-scoped.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Template    A Job Should Be Served Inside Its TTL And Gone After It

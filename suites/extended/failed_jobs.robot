@@ -2,7 +2,6 @@
 Documentation    The failure path (ASYNC_FAILING_MODEL): a job the provider rejects ends failed with the
 ...              provider's status code and error, on the async route and on the integration route.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 Resource         resources/integration.resource
 

@@ -1,7 +1,6 @@
 *** Settings ***
 Documentation    A slow job (ASYNC_SLOW_MODEL) is seen in flight: 202 without terminal fields until it completes.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Tags        extended    lifecycle    chat-completions    requires-slow-model

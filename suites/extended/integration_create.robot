@@ -3,7 +3,6 @@ Documentation    Creates on both integration routes (OpenAI Responses, Anthropic
 ...              the job id: what x-bf-async value counts, which refusals come first and what they say, the
 ...              shape of the in-flight answer, and the result TTL header (contract §8).
 
-Resource         resources/run.resource
 Resource         resources/integration_checks.resource
 
 Test Tags        extended    integration    responses

@@ -4,7 +4,6 @@ Documentation    Virtual keys on both integration routes (OpenAI Responses, Anth
 ...              200 to its own; a public job is anyone's; a key sent as Bearer or x-api-key scopes the job
 ...              (contract §7, §8).
 
-Resource         resources/run.resource
 Resource         resources/integration_checks.resource
 
 Test Tags        extended    integration    responses    requires-vk

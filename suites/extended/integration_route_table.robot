@@ -4,7 +4,6 @@ Documentation    Every integration route with an async converter accepts x-bf-as
 ...              /litellm, /langchain and /pydanticai prefixes (contract §8). Each create must answer 200 with a
 ...              UUID job id, not the provider's synchronous answer or a refusal.
 
-Resource         resources/run.resource
 Resource         resources/integration_checks.resource
 
 Test Template    An Async Create On This Path Should Answer 200 With A Job Id

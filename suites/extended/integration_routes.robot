@@ -2,7 +2,6 @@
 Documentation    Both integration routes: expiry on the integration route, the Anthropic Messages route
 ...              (BIFROST_ANTHROPIC_PATH), and retrieval across the async and integration routes.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 Resource         resources/integration.resource
 

@@ -3,7 +3,6 @@ Documentation     The x-bf-async-webhook header on the Anthropic Messages integr
 ...               builds): SubmitJob resolves the endpoint name there too, so an unknown name is refused before a
 ...               job exists (contract §8, §9). Skips like the webhook suite when the build has no webhook API.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 Resource          resources/integration_checks.resource
 

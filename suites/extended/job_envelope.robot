@@ -2,7 +2,6 @@
 Documentation    Envelope invariants across polls: identity and times fixed, status never backwards, finished
 ...              jobs answer the same envelope, every answer is JSON, and x-request-id is echoed.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Tags        extended    chat-completions

@@ -1,7 +1,6 @@
 *** Settings ***
 Documentation    Job ids: each job is found only on its own type's poll path, and odd ids answer 404.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 Library          String
 

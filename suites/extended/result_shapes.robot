@@ -1,7 +1,6 @@
 *** Settings ***
 Documentation    The result of a completed job on every endpoint has the shape that endpoint returns.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Template    A Completed Job Result Should Have The Endpoint Shape

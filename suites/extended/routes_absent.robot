@@ -2,7 +2,6 @@
 Documentation    Routes Bifrost does not have (contract §1): a job is served only on the typed poll route of its
 ...              request type; there is no generic job route, no job list, and no cancel or DELETE.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 Resource         resources/routes_http.resource
 

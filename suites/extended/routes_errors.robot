@@ -2,7 +2,6 @@
 Documentation    Bifrost's error envelope on the async routes (contract §4): what SendError sends for a refused
 ...              submit (400, malformed JSON) and for a poll of an unknown job (404).
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Tags        extended    validation    chat-completions

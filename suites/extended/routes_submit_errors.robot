@@ -2,7 +2,6 @@
 Documentation    A submit that the executor refuses (SubmitJob: here an unknown virtual key) answers 400 or 500
 ...              by endpoint, and the responses route prefixes its message (contract §3).
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Template    A Submit With An Unknown Key Should Be Refused With

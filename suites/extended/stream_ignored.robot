@@ -2,7 +2,6 @@
 Documentation    Where the gateway has no stream check (embeddings, image variations, rerank, OCR), a stream
 ...              field is ignored: the submit is accepted.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Template    Submitting With Stream Should Be Accepted

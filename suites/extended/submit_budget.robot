@@ -4,7 +4,6 @@ Documentation    The async promise: a submit answers at once, whatever the provi
 ...              (default 1 s), judged on the median of three so one slow packet does not fail it. The only
 ...              timing assertion of the suite.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Tags        extended    submit    chat-completions    requires-slow-model

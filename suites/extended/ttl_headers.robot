@@ -3,7 +3,6 @@ Documentation    The result TTL beyond upstream's five headers (contract §6): a
 ...              back to the default, the TTL counts from completion (seen on a slow job), and a failed job's
 ...              result lives its TTL from completion too.
 
-Resource         resources/run.resource
 Resource         resources/ttl.resource
 
 Test Template    A Chat Job With This TTL Header Should Keep Its Result For

@@ -4,7 +4,6 @@ Documentation    The causes the executor's refusals name, and the order of its s
 ...              mismatch", and an unknown virtual key is refused before the webhook reference is looked up.
 ...              (The order of the poll's key and type checks is §7's: suites/extended/vk_*.robot.)
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Tags        extended    chat-completions

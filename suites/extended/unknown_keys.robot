@@ -1,7 +1,6 @@
 *** Settings ***
 Documentation    A submit with a virtual key the gateway does not have is refused on every endpoint, without a job.
 
-Resource         resources/run.resource
 Resource         resources/jobs.resource
 
 Test Template    Submitting With An Unknown Key Should Be Refused

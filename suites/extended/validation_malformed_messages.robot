@@ -2,7 +2,6 @@
 Documentation    Malformed JSON is refused with 400 and the payload message of the build: "Invalid request
 ...              payload" (newest) or "invalid request format: " and the decoder's text (older builds).
 
-Resource         resources/run.resource
 Resource         resources/validation_messages.resource
 
 Test Template    Submitting Malformed JSON Should Get The Payload Message

@@ -2,7 +2,6 @@
 Documentation    Each refusal of the contract's validation table answers 400 with Bifrost's message word for
 ...              word (where the contract ends a message in "...", the message starts so).
 
-Resource         resources/run.resource
 Resource         resources/validation_messages.resource
 
 Test Template    Submitting This Variant Should Get The Message

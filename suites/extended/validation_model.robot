@@ -3,7 +3,6 @@ Documentation    The model rules of a JSON submit: without a model, or without i
 ...              builds refuse it with "model should be in provider/model format"; the newest accepts it
 ...              (a job without a model then ends failed).
 
-Resource         resources/run.resource
 Resource         resources/validation_messages.resource
 
 Test Template    Submitting Without A Model Should Get The Format Message Or A Failed Job

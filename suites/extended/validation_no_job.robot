@@ -3,7 +3,7 @@ Documentation     Validation runs before any job is created: a refused submit na
 ...               ever runs (the webhook endpoint it names is never notified). Needs the webhook API (newest
 ...               builds); without it the test skips with the reason.
 
-Resource          resources/run.resource
+Resource          resources/http.resource
 Resource          resources/webhooks.resource
 
 Suite Setup       Prepare The Webhook Suite
@@ -35,7 +35,7 @@ Deliveries History Should Name Only
     [Documentation]    GET /api/webhooks/{id}/deliveries names no job but ``job``.
     [Arguments]    ${endpoint}    ${job}
     ${request}=    Webhook Api Request    GET    /${endpoint.id}/deliveries
-    ${response}=    GET On Session    bifrost    ${request.path}    &{request.arguments}    expected_status=anything
+    ${response}=    Send Request    ${request}
     Response Status Should Be    ${response}    200
     ${named}=    Evaluate    sorted({str(row.get('async_job_id')) for row in $response.json().get('deliveries') or []})
     Should Be Equal    ${named}    ${{ [$job.id] }}    msg=the endpoint's deliveries name other jobs: ${named}

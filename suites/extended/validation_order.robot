@@ -3,7 +3,6 @@ Documentation    Validation and the stream check run before SubmitJob: a bad bod
 ...              an unknown virtual key or an unknown webhook name gets the validation or stream 400, not
 ...              the key's or the webhook's refusal (for text completions a 500).
 
-Resource         resources/run.resource
 Resource         resources/validation_messages.resource
 
 Test Tags        extended    validation    # robocop: off=could-be-test-tags

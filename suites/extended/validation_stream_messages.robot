@@ -2,7 +2,6 @@
 Documentation    Each endpoint with a stream check refuses a streaming submit with 400 and its own message,
 ...              word for word.
 
-Resource         resources/run.resource
 Resource         resources/validation_messages.resource
 
 Test Template    Submitting With Stream Should Get The Message

@@ -2,7 +2,6 @@
 Documentation    Virtual keys in every header format (Authorization: Bearer, x-api-key, x-goog-api-key, api-key)
 ...              scope a job exactly like x-bf-vk; unknown keys see no scoped job and are ignored for public jobs.
 
-Resource         resources/run.resource
 Resource         resources/keys.resource
 
 Test Template    A Job Submitted With The Key In This Format Should Be

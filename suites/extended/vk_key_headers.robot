@@ -3,7 +3,6 @@ Documentation    What is not a virtual key: a value without the sk-bf- prefix in
 ...              x-api-key, x-goog-api-key or api-key is ignored, so the job is public; x-bf-vk is taken
 ...              as it is, so the same value there is looked up (and, unknown, refused).
 
-Resource         resources/run.resource
 Resource         resources/vk_scoping.resource
 
 Test Template    A Job Submitted With A Value That Is Not A Virtual Key Should Be Public

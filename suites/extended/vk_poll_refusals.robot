@@ -3,7 +3,6 @@ Documentation    A poll refused for its key names the reason (virtual key is req
 ...              mismatch), and the poll's checks run in Bifrost's order: the job is looked up first,
 ...              then the caller's key, then the job's request type.
 
-Resource         resources/run.resource
 Resource         resources/vk_scoping.resource
 
 Test Template    A Scoped Job Polled With This Key Should Be Refused With The Message

@@ -2,7 +2,6 @@
 Documentation    A submit refused for an unknown virtual key says why: 'virtual key not found' on every
 ...              endpoint, with responses' prefix 'Failed to create async job: '.
 
-Resource         resources/run.resource
 Resource         resources/vk_scoping.resource
 
 Test Template    Submitting With An Unknown Key Should Be Refused With The Message

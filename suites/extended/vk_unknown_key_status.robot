@@ -3,7 +3,6 @@ Documentation    The status of a submit refused for an unknown virtual key depen
 ...              chat, responses, embeddings, speech, transcriptions and the three image endpoints, 500 on
 ...              text completions, rerank and OCR (chat's 400 is upstream's check in auth.robot).
 
-Resource         resources/run.resource
 Resource         resources/vk_scoping.resource
 
 Test Template    Submitting With An Unknown Key Should Answer

@@ -2,7 +2,6 @@
 Documentation     Delivery headers (contract §9): a job notification carries the endpoint's custom headers,
 ...               and none of them can override a header Bifrost sets itself.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 Resource          resources/webhook_delivery_checks.resource
 

@@ -2,7 +2,6 @@
 Documentation     Opting in per request (contract §9): x-bf-async-webhook is read on submit only, and an
 ...               unknown name is refused on the endpoints whose submit errors map to 500 as well.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 Resource          resources/webhook_delivery_checks.resource
 

@@ -3,7 +3,6 @@ Documentation     How each receiver answer is classified (contract §9): any 2xx
 ...               are retried, a 3xx is a permanent failure after one attempt (redirects are not followed).
 ...               The receiver answers the status once, then 204; the history lists every attempt.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 Resource          resources/webhook_delivery_checks.resource
 

@@ -3,7 +3,6 @@ Documentation     The notification payload (contract §9): its top-level fields,
 ...               job's relative poll path on its own route, the job's error inlined with include_response,
 ...               a response over the inline cap left out, and the degraded body once the job has expired.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 Resource          resources/webhook_delivery_checks.resource
 

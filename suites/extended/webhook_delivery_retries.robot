@@ -2,7 +2,6 @@
 Documentation     Retries and their end (contract §9): a transport error is retried, retries end exhausted
 ...               after max_retries, and an endpoint disabled or deleted before a retry gets no call.
 
-Resource          resources/run.resource
 Resource          resources/webhooks.resource
 Resource          resources/webhook_delivery_checks.resource
 
