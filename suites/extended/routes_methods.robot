@@ -35,9 +35,12 @@ This Method On This Path Should Answer 405
     ...    with an empty JSON body: 405 (its body and Allow header are not asserted: UNCONFIRMED).
     [Arguments]    ${method}    ${path}
     ${nil}=    Nil Job Id
-    VAR    ${target}=    /v1/async/chat/completions
-    IF    $path == 'poll'
+    IF    $path == 'submit'
+        VAR    ${target}=    /v1/async/chat/completions
+    ELSE IF    $path == 'poll'
         VAR    ${target}=    /v1/async/chat/completions/${nil}
+    ELSE
+        Fail    PATH is 'submit' or 'poll', not '${path}'
     END
     ${response}=    Send    ${method}    ${target}    json=${{ {} }}
     Response Status Should Be    ${response}    405

@@ -59,8 +59,10 @@ A Job Submitted With The Key In This Format Should Be
         Response Should Be An Error With Status    ${anonymous}    404
         ${same_key}=    Poll Job Once    ${job}    key=primary    key_format=x-bf-vk
         Poll Answer Should Match The Job State    ${same_key}    ${job}
-    ELSE
+    ELSE IF    $scope == 'hidden from the other key'
         The Job Should Be Hidden From The Poller    primary    alternate    ${key_format}
+    ELSE
+        Fail    SCOPE is 'scoped to it' or 'hidden from the other key', not '${scope}'
     END
 
 A Bearer Key With Its Prefix In The Other Case Should Be Read As A Virtual Key
