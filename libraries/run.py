@@ -50,6 +50,15 @@ class RunKeywords(Core):
         retries, every exchange kept for a failed test's replay."""
         self.watch_session(session)
 
+    @keyword("Fail For No Answer")
+    def fail_for_no_answer(self, method: str, path: str, error: str) -> None:
+        """Fails in one line naming the request and what the transport saw (refused, timed out, cut
+        short): ``Send`` calls it when RequestsLibrary raised instead of returning an answer."""
+        last = self.exchanges[-1] if self.exchanges else None
+        ours = last is not None and last.response is None and last.request.method == method.upper()
+        seen = last.error if ours and last is not None and last.error else error  # else nothing was sent
+        raise self.fail(f"{method.upper()} {path} → {seen}")
+
     # The preflight runs once per run (PabotLib's Run Setup Only Once): its judges record findings
     # instead of raising, the findings are shared as a parallel value, and every process applies
     # them with Apply Gateway Findings (skip, fail, metadata, key enforcement) the same way.

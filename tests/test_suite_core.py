@@ -25,6 +25,7 @@ from libraries import core, endpoints, keys, replay  # noqa: E402
 from libraries.checks import CheckKeywords  # noqa: E402
 from libraries.core import Core, Exchange, GatewayError, Job, RecordingAdapter, Request  # noqa: E402
 from libraries.jobs import TTL_HEADER, JobKeywords  # noqa: E402
+from libraries.run import RunKeywords  # noqa: E402
 
 VK = "sk-bf-primary-0001"
 JOB_ID = "3f2a6c1e-8d4b-4a7e-9c2f-1b5d7e9a0c3d"
@@ -460,6 +461,20 @@ def test_send_reads_the_whole_answer_and_fails_in_one_line(
     assert len(library.exchanges) == 2
     library.start_test(None, None)
     assert library.exchanges == []
+
+
+def test_a_send_without_an_answer_fails_in_one_line_naming_the_request(clean_env: pytest.MonkeyPatch) -> None:
+    # Send (resources/http.resource) calls it when RequestsLibrary raised: the transport's reading wins.
+    library = RunKeywords()
+    exchange = Exchange(requests.Request("GET", "http://gateway/v1/async/x").prepare())
+    exchange.error = "connection refused (is the gateway running?)"
+    library.exchanges.append(exchange)
+    raised = "ConnectionError: HTTPConnectionPool(host='gateway', port=80): Max retries exceeded"
+    with pytest.raises(Failure, match=r"^GET /v1/async/x → connection refused \(is the gateway running\?\)$"):
+        library.fail_for_no_answer("get", "/v1/async/x", raised)
+    # Nothing was sent (a bad argument): RequestsLibrary's own words, not an earlier request's error.
+    with pytest.raises(Failure, match=r"^POST /y → ValueError: bad$"):
+        library.fail_for_no_answer("POST", "/y", "ValueError: bad")
 
 
 def test_a_replay_captures_ids_from_answers_and_polls_until_the_job_ends(
