@@ -31,22 +31,24 @@ from fakegateway.app import build_app  # noqa: E402
 from fakegateway.envelope import error_response  # noqa: E402
 from fakegateway.gateway import GatewayConfig  # noqa: E402
 from fakegateway.server import BackgroundServer  # noqa: E402
-from libraries import webhooks as wh  # noqa: E402
+from libraries import webhook_checks as wh  # noqa: E402
 from libraries.masking import Masker  # noqa: E402
-from libraries.webhooks import (  # noqa: E402
-    Delivery,
-    Receiver,
-    SecretMasker,
-    SignatureError,
+from libraries.webhook_checks import (  # noqa: E402
     check_fresh_timestamp,
     check_headers,
     check_history,
     check_payload,
     check_redacted,
     header_values,
+    unwrap_endpoint,
+)
+from libraries.webhook_receiver import (  # noqa: E402
+    Delivery,
+    Receiver,
+    SecretMasker,
+    SignatureError,
     mask_secret,
     sign,
-    unwrap_endpoint,
     verify,
 )
 from variables import load_webhook_config, secret_key  # noqa: E402
