@@ -31,7 +31,6 @@ COMPLETED_EVENT = "async_job.completed"
 FAILED_EVENT = "async_job.failed"
 EVENTS = (COMPLETED_EVENT, FAILED_EVENT)
 REDACTED = "<REDACTED>"
-TERMINAL_STATUSES = ("completed", "failed")
 
 
 def check_headers(delivery: Delivery, event: str) -> None:
@@ -376,15 +375,6 @@ def check_inlined(delivery: Delivery, job: Mapping[str, Any]) -> None:
         raise AssertionError(f"{delivery.summary()}: data.response is {shown}, expected the job's result")
 
 
-def check_custom_headers(delivery: Delivery, headers: Mapping[str, str]) -> None:
-    """Each custom header arrives with the value the endpoint was created with."""
-    for name, value in headers.items():
-        if (got := delivery.headers.get(name.lower())) != value:
-            raise AssertionError(
-                f"{delivery.summary()}: header {name} is {got!r}, expected the stored {value!r}"
-            )
-
-
 def result_path(delivery: Delivery, base_url: str) -> str:
     """The path of `data.result_url`, which is relative or on the gateway's base URL."""
     url = delivery.data.get("result_url")
@@ -408,25 +398,3 @@ def check_result_url_path(delivery: Delivery, expected: str, base_url: str) -> N
         raise AssertionError(
             f"{delivery.summary()}: result_url is {url!r}, expected the poll path {expected}"
         )
-
-
-def check_served(served: Mapping[str, Any], delivery: Delivery, where: str) -> None:
-    """The result URL served the notified job, terminal and in the notified status."""
-    if served.get("status") not in TERMINAL_STATUSES:
-        raise AssertionError(
-            f"{where} served job {served.get('id')!r} with status {served.get('status')!r} right after"
-            f" {delivery.summary()}: a notification goes out only once the job is completed or failed"
-        )
-    if served.get("id") != delivery.job_id or served.get("status") != delivery.data.get("status"):
-        raise AssertionError(
-            f"{where} served job {served.get('id')!r} ({served.get('status')}),"
-            f" not the notified job {delivery.job_id} ({delivery.data.get('status')})"
-        )
-
-
-def check_one_webhook_id(deliveries: Sequence[Delivery]) -> str:
-    """Every attempt of one notification carries the same webhook id; returns it."""
-    ids = {d.webhook_id for d in deliveries}
-    if len(ids) != 1 or "" in ids:
-        raise AssertionError(f"the attempts carry webhook ids {sorted(ids)}, expected one and the same")
-    return ids.pop()

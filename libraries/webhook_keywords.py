@@ -380,19 +380,6 @@ class WebhookKeywords(Core):
         """With ``include_response``, ``data.response`` is the completed job's result."""
         self.check(wh.check_inlined, delivery, self.check(_terminal, job))
 
-    @keyword("Notification Should Carry The Custom Header")
-    def notification_should_carry_the_custom_header(self, delivery: Delivery, endpoint: Webhook) -> None:
-        """The endpoint's custom header arrives with the value it was created with."""
-        self.check(wh.check_custom_headers, delivery, endpoint.spec.get("headers") or {})
-
-    @keyword("Attempts Should Share One Webhook Id")
-    def attempts_should_share_one_webhook_id(self, deliveries: list[Delivery], endpoint: Webhook) -> None:
-        """Every attempt carries the same ``webhook-id`` and a valid signature."""
-        webhook_id = self.check(wh.check_one_webhook_id, deliveries)
-        for delivery in deliveries:
-            self.check(wh.check_signed, delivery, endpoint.secret)
-        logger.info(f"{len(deliveries)} signed attempts under webhook-id {webhook_id}")
-
     @keyword("Result Url Request")
     def result_url_request(self, delivery: Delivery, job: Job) -> Request:
         """``GET <data.result_url>`` (relative to ``BIFROST_BASE_URL``) with the job's own key."""
@@ -406,13 +393,3 @@ class WebhookKeywords(Core):
         expected = endpoints.endpoint(job.endpoint).poll_path(str(job.id))
         self.check(wh.check_result_url_path, delivery, expected, self.config.base_url)
         logger.info(f"result_url is the poll path {expected}")
-
-    @keyword("Result Url Should Serve The Job")
-    def result_url_should_serve_the_job(self, response: Response, delivery: Delivery) -> None:
-        """The ``result_url`` answered 200 with the notified job, terminal and in the notified status."""
-        if response.status_code != 200:
-            raise self.fail(
-                f"{label(response)} answered {response.status_code} right after {delivery.summary()}: a"
-                f" notification goes out only once the result is served (200): {snippet(response)}"
-            )
-        self.check(wh.check_served, self._answer(response, 200), delivery, label(response))
