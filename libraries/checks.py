@@ -1,5 +1,7 @@
 """Check keywords, which send nothing: "Response ..." checks take a response or a job (its submit answer);
 finished-job checks a job after `Wait Until Job Is Terminal`; watched-job checks what it observed.
+Checks that only compare a field or two are resource keywords (resources/*.resource), reading bodies
+with `Answer Body`.
 """
 
 from __future__ import annotations
