@@ -110,7 +110,7 @@ SECRET_VARIABLES = (
 )
 
 # The webhook settings: the receiver's defaults live here, with every other setting; the webhook
-# library (libraries/webhooks.py) reads them.
+# library (libraries/webhook_receiver.py, libraries/webhook_keywords.py) reads them.
 WEBHOOK_SECRET_PREFIX = "whsec_"
 DEFAULT_LISTEN = "127.0.0.1:0"
 # The longest gap between two delivery attempts, and so how long the suite watches for one that

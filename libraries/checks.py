@@ -1,11 +1,12 @@
 """Check keywords, which send nothing: "Response ..." checks take a response or a job (its submit answer);
 finished-job checks a job after `Wait Until Job Is Terminal`; watched-job checks what it observed.
+Checks that only compare a field or two are resource keywords (resources/*.resource), reading bodies
+with `Answer Body`.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
 from typing import Any
 
 from requests import Response
@@ -52,51 +53,18 @@ def _failing_status(code: object, wanted: int | None, what: str) -> None:
         raise AssertionError(f"{what} is {code!r}, expected the provider's 4xx or 5xx")
 
 
-# What an answer holds, for _body_should: the integration routes' retrieved jobs, a refused submit.
-def _responses_object(body: dict[str, Any]) -> bool:
-    return body.get("object") == "response" and body.get("status") == "completed" and bool(body.get("output"))
-
-
-def _anthropic_message(body: dict[str, Any]) -> bool:
-    content = body.get("content")
-    return (
-        (body.get("type"), body.get("role")) == ("message", "assistant")
-        and isinstance(content, list)
-        and bool(content)
-    )
-
-
-def _anthropic_error(body: dict[str, Any]) -> bool:
-    message = body["error"].get("message") if isinstance(body.get("error"), dict) else None
-    return body.get("type") == "error" and isinstance(message, str) and bool(message)
-
-
-def _no_job(body: dict[str, Any]) -> bool:
-    return not body.get("id") and body.get("status") not in envelope.RANK
-
-
-def _not_openai(body: dict[str, Any]) -> bool:
-    return all(body.get(name) in (None, "", []) for name in ("object", "output"))
-
-
 NO_REQUEST_ID = "the gateway's job envelope has no request_id (older Bifrost builds)"
 
 
 class CheckKeywords(Core):
-    def _body_should(self, response: Response, holds: Callable[[dict[str, Any]], bool], wanted: str) -> None:
-        body = json_object(response)
-        if not holds(body):
-            raise self.fail(f"{answered(response)}, expected {wanted}: {short(body)}")
-
-    def _ended(self, job: Job, wanted: str = "", code: int | None = None) -> tuple[Response, dict[str, Any]]:
-        """The finished job's terminal poll and envelope; fails unless it ended `wanted` (with `code`)."""
+    def _ended(self, job: Job, wanted: str = "") -> tuple[Response, dict[str, Any]]:
+        """The finished job's terminal poll and envelope; fails unless it ended `wanted`."""
         if job.terminal is None:
             raise self.fail(f"{job} has not been waited for: use Wait Until Job Is Terminal first")
         result = job.envelope
-        if wanted and (result.get("status") != wanted or code not in (None, result.get("status_code"))):
-            expected = wanted if code is None else f"{wanted} with status_code {code}"
+        if wanted and result.get("status") != wanted:
             ended = f"job {job.id} ended {result.get('status')!r} (status_code {result.get('status_code')!r})"
-            raise self.fail(f"{label(job.terminal)}: {ended}, expected {expected}: {short(result)}")
+            raise self.fail(f"{label(job.terminal)}: {ended}, expected {wanted}: {short(result)}")
         return job.terminal, result
 
     def _completed(self, job: Job) -> dict[str, Any]:
@@ -118,6 +86,12 @@ class CheckKeywords(Core):
         self.check(envelope.check_error_envelope, json_or_none(answer), label(answer))
 
     # ------------------------------------------------------------------ any answer
+    @keyword("Answer Body")
+    def answer_body(self, response: Job | Response) -> dict[str, Any]:
+        """The JSON object of a response (or of a job's submit answer); fails naming what came instead."""
+        body: dict[str, Any] = self.check(json_object, _answer(response))
+        return body
+
     @keyword("Response Status Should Be")
     def response_status_should_be(self, response: Job | Response, *expected: str) -> None:
         """The status of a response (or of a job's submit answer) is one of ``expected``, e.g. ``4xx``."""
@@ -136,7 +110,10 @@ class CheckKeywords(Core):
     def response_should_be_refused_without_a_job(self, response: Job | Response, *expected: str) -> None:
         """The status is one of ``expected``, the body is an error envelope, and it names no job."""
         self.response_should_be_an_error_with_status(response, *expected)
-        self._body_should(_answer(response), _no_job, "an error, not a job envelope")
+        answer = _answer(response)
+        body = json_object(answer)
+        if body.get("id") or body.get("status") in envelope.RANK:
+            raise self.fail(f"{answered(answer)}, expected an error, not a job envelope: {short(body)}")
 
     @keyword("Error Message Should Name")
     def error_message_should_name(self, response: Job | Response, field: str) -> None:
@@ -158,14 +135,6 @@ class CheckKeywords(Core):
         self._json_content_type(answer)
         self.check(envelope.check_pending_envelope, json_object(answer), label(answer))
 
-    @keyword("Submit Answer Should Have A Job Id")
-    def submit_answer_should_have_a_job_id(self, job: Job, *expected: str) -> None:
-        """The submit answered with a job id (upstream's fatal check), with one of ``expected`` if given."""
-        if expected:
-            self.response_status_should_be(job, *expected)
-        if job.id is None:
-            raise self.fail(f"{answered(_answer(job))} without a job id: {snippet(_answer(job))}")
-
     @keyword("Integration Create Should Answer 200 With A Job Id")
     def integration_create_should_answer_200_with_a_job_id(self, job: Job) -> None:
         """An async create answers 200 (not 202) with a UUID-shaped top-level ``id``."""
@@ -181,17 +150,6 @@ class CheckKeywords(Core):
             raise self.missing("request-id", NO_REQUEST_ID)
         if body["request_id"] != request_id:
             raise self.fail(f"{label(_answer(job))}: request_id {body['request_id']!r}, sent {request_id!r}")
-
-    @keyword("Key Was Accepted At Submit")
-    def key_was_accepted_at_submit(self, job: Job) -> bool:
-        """Whether the submit took the key (202, job id) or refused it as unknown (400/500 error envelope)."""
-        answer = _answer(job)
-        if answer.status_code not in (400, 500):
-            self.submit_answer_should_have_a_job_id(job)
-            return True
-        self._error_envelope(answer)
-        logger.info(f"{label(answer)} refused the key ({answer.status_code}): it was read as a virtual key")
-        return False
 
     @keyword("Median Submit Time Should Be Within The Submit Budget")
     def median_submit_time_should_be_within_the_submit_budget(self, *jobs: Job) -> None:
@@ -268,13 +226,6 @@ class CheckKeywords(Core):
     def job_should_have_ended(self, outcome: str, job: Job) -> None:
         """The finished job ended ``completed`` or ``failed`` (a job without a model may, on newer builds)."""
         self._ended(job, outcome.lower())
-
-    @keyword("Job Should Have Failed With Status Code")
-    def job_should_have_failed_with_status_code(self, job: Job, status_code: int) -> None:
-        """The finished job ended ``failed`` with this ``status_code`` and an error."""
-        last, result = self._ended(job, "failed", int(status_code))
-        if result.get("error") is None:
-            raise self.fail(f"{label(last)}: a failed job should carry an error: {short(result)}")
 
     @keyword("Failed Job Should Report The Provider Error")
     def failed_job_should_report_the_provider_error(self, job: Job) -> None:
@@ -362,28 +313,3 @@ class CheckKeywords(Core):
     def every_answer_about_the_job_should_be_json(self, watched: Journey) -> None:
         """The submit answer and every poll carry ``Content-Type: application/json``."""
         self.check(polling.check_json_content_type, watched)
-
-    # ------------------------------------------------------------------ integration routes and models
-    @keyword("Retrieved Job Should Be A Completed Responses Object")
-    def retrieved_job_should_be_a_completed_responses_object(self, response: Response) -> None:
-        """200 with an OpenAI Responses object: ``object`` response, ``status`` completed, an ``output``."""
-        self.response_status_should_be(response, "200")
-        self._body_should(response, _responses_object, "a completed Responses object with an output")
-
-    @keyword("Retrieved Job Should Be A Completed Messages Object")
-    def retrieved_job_should_be_a_completed_messages_object(self, response: Response) -> None:
-        """200, an Anthropic Message (``type`` message, ``role`` assistant, a ``content``), not OpenAI's."""
-        self.response_status_should_be(response, "200")
-        self.retrieved_job_should_not_be_openai_shaped(response)
-        self._body_should(response, _anthropic_message, "an Anthropic Message with a non-empty content list")
-
-    @keyword("Retrieved Job Should Not Be OpenAI-Shaped")
-    def retrieved_job_should_not_be_openai_shaped(self, response: Response) -> None:
-        """The Anthropic route's answer has no ``object`` of the OpenAI Responses shape and no ``output``."""
-        self._body_should(response, _not_openai, "no object or output (the OpenAI Responses shape)")
-
-    @keyword("Retrieved Job Should Be An Anthropic Error")
-    def retrieved_job_should_be_an_anthropic_error(self, response: Response) -> None:
-        """An Anthropic error: ``type`` error and an ``error`` object with a message."""
-        self.retrieved_job_should_not_be_openai_shaped(response)
-        self._body_should(response, _anthropic_error, "an Anthropic error (type error, error.message)")

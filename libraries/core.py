@@ -22,7 +22,7 @@ import variables
 from libraries import keys
 from libraries.masking import Masker, secrets_from_environment
 from libraries.replay import Exchange, replay
-from libraries.webhooks import SecretMasker
+from libraries.webhook_receiver import SecretMasker
 from variables import WEBHOOK_VARIABLES, WebhookConfig, load_webhook_config
 
 POOL_SIZE = 50  # connections kept per host: enough for the concurrency batch

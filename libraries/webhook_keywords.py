@@ -21,9 +21,10 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from libraries import endpoints
-from libraries import webhooks as wh
+from libraries import webhook_checks as wh
 from libraries.core import Core, Job, Request, json_object, json_or_none, label, received_at, snippet
-from libraries.webhooks import Delivery, Receiver, Webhook
+from libraries.webhook_checks import Webhook
+from libraries.webhook_receiver import Delivery, Receiver, env_secret, mask_secret
 
 API = "/api/webhooks"
 WEBHOOK_HEADER = "x-bf-async-webhook"
@@ -63,7 +64,7 @@ class WebhookKeywords(Core):
         """The endpoint declared with ``BIFROST_WEBHOOK_NAME`` + ``BIFROST_WEBHOOK_SECRET``, or None."""
         if not self.hooks.predeclared:
             return None
-        return Webhook(self.hooks.endpoint_name, secret=wh.env_secret("BIFROST_WEBHOOK_SECRET"))
+        return Webhook(self.hooks.endpoint_name, secret=env_secret("BIFROST_WEBHOOK_SECRET"))
 
     @keyword("Webhook Api Request")
     def webhook_api_request(self, method: str, path: str = "", body: Any = None, **fields: Any) -> Request:
@@ -72,7 +73,7 @@ class WebhookKeywords(Core):
         return self._api(method, path, body if body is not None else fields or None)
 
     def _api(self, method: str, path: str, body: Any = None) -> Request:
-        token = wh.env_secret("BIFROST_ADMIN_TOKEN")
+        token = env_secret("BIFROST_ADMIN_TOKEN")
         arguments: dict[str, Any] = {"headers": {"Authorization": f"Bearer {token}"} if token else {}}
         if body is not None:
             arguments["json"] = body
@@ -162,7 +163,7 @@ class WebhookKeywords(Core):
         self.add_secret(endpoint.secret)
         endpoint.id, endpoint.response = str(self.check(wh.unwrap_endpoint, body).get("id", "")), response
         events = ", ".join(endpoint.spec["events"])
-        logger.info(f"Created {endpoint} for {events}, secret {wh.mask_secret(endpoint.secret)}")
+        logger.info(f"Created {endpoint} for {events}, secret {mask_secret(endpoint.secret)}")
 
     @keyword("Endpoint Secret Should Be Rotated")
     def endpoint_secret_should_be_rotated(self, endpoint: Webhook, response: Response) -> None:
@@ -171,7 +172,7 @@ class WebhookKeywords(Core):
         self.add_secret(secret)
         endpoint.previous_secrets.append(endpoint.secret)
         endpoint.secret = secret
-        logger.info(f"Secret of {endpoint} rotated to {wh.mask_secret(secret)}")
+        logger.info(f"Secret of {endpoint} rotated to {mask_secret(secret)}")
 
     @keyword("Endpoint Should Hide Its Secret")
     def endpoint_should_hide_its_secret(self, endpoint: Webhook, response: Response) -> None:
@@ -331,7 +332,7 @@ class WebhookKeywords(Core):
     ) -> None:
         """The ``v1`` signature verifies with the endpoint's current secret (Standard Webhooks)."""
         self.check(wh.check_signed, delivery, endpoint.secret)
-        logger.info(f"{delivery.summary()}: signature verified with {wh.mask_secret(endpoint.secret)}")
+        logger.info(f"{delivery.summary()}: signature verified with {mask_secret(endpoint.secret)}")
 
     @keyword("Notification Should Not Verify With The Previous Secret")
     def notification_should_not_verify_with_the_previous_secret(
@@ -370,19 +371,6 @@ class WebhookKeywords(Core):
         """With ``include_response``, ``data.response`` is the completed job's result."""
         self.check(wh.check_inlined, delivery, self.check(_terminal, job))
 
-    @keyword("Notification Should Carry The Custom Header")
-    def notification_should_carry_the_custom_header(self, delivery: Delivery, endpoint: Webhook) -> None:
-        """The endpoint's custom header arrives with the value it was created with."""
-        self.check(wh.check_custom_headers, delivery, endpoint.spec.get("headers") or {})
-
-    @keyword("Attempts Should Share One Webhook Id")
-    def attempts_should_share_one_webhook_id(self, deliveries: list[Delivery], endpoint: Webhook) -> None:
-        """Every attempt carries the same ``webhook-id`` and a valid signature."""
-        webhook_id = self.check(wh.check_one_webhook_id, deliveries)
-        for delivery in deliveries:
-            self.check(wh.check_signed, delivery, endpoint.secret)
-        logger.info(f"{len(deliveries)} signed attempts under webhook-id {webhook_id}")
-
     @keyword("Result Url Request")
     def result_url_request(self, delivery: Delivery, job: Job) -> Request:
         """``GET <data.result_url>`` (relative to ``BIFROST_BASE_URL``) with the job's own key."""
@@ -396,13 +384,3 @@ class WebhookKeywords(Core):
         expected = endpoints.endpoint(job.endpoint).poll_path(str(job.id))
         self.check(wh.check_result_url_path, delivery, expected, self.config.base_url)
         logger.info(f"result_url is the poll path {expected}")
-
-    @keyword("Result Url Should Serve The Job")
-    def result_url_should_serve_the_job(self, response: Response, delivery: Delivery) -> None:
-        """The ``result_url`` answered 200 with the notified job, terminal and in the notified status."""
-        if response.status_code != 200:
-            raise self.fail(
-                f"{label(response)} answered {response.status_code} right after {delivery.summary()}: a"
-                f" notification goes out only once the result is served (200): {snippet(response)}"
-            )
-        self.check(wh.check_served, self._answer(response, 200), delivery, label(response))

@@ -1,6 +1,6 @@
 """The fake gateway's async webhooks (contract §9): the management API, the submit header, delivery.
 
-A receiver (the suite's own, from libraries/webhooks.py) runs on a free loopback port; the
+A receiver (the suite's own, from libraries/webhook_receiver.py) runs on a free loopback port; the
 gateways here shrink retry backoff 100-fold, so a 1 s knob waits about 10 ms.
 """
 
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from fakegateway.faults import FAULTS  # noqa: E402
 from fakegateway.webhooks import SpecError, parse_declaration  # noqa: E402
-from libraries.webhooks import Delivery, Receiver, SignatureError, verify  # noqa: E402
+from libraries.webhook_receiver import Delivery, Receiver, SignatureError, verify  # noqa: E402
 
 API = "/api/webhooks"
 HEADER = "x-bf-async-webhook"
