@@ -280,26 +280,22 @@ class WebhookKeywords(Core):
         for delivery in every:
             self.check(wh.check_signed, delivery, endpoint.secret)
 
-    @keyword("Test Notification Should Reach The Receiver")
-    def test_notification_should_reach_the_receiver(self, endpoint: Webhook, response: Response) -> Delivery:
-        """``POST /api/webhooks/{id}/test`` answered 200 and delivered; returns what the receiver got."""
-        self.check(wh.check_test_answer, self._answer(response, 200), label(response))
+    @keyword("Wait For The Test Notification")
+    def wait_for_the_test_notification(self, endpoint: Webhook, response: Response) -> Delivery:
+        """The sample a test fire (``response``, its answer) sent to the endpoint; returns it."""
         sent = received_at(response) - response.elapsed.total_seconds()
         what = f"test notification to {endpoint.path}"
         return self._arrived(
             lambda d: d.path == endpoint.path and d.received_at >= sent, 1, self.config.http_timeout, what
         )[0]
 
-    @keyword("Redelivery Should Reuse The Webhook Id")
-    def redelivery_should_reuse_the_webhook_id(self, first: Delivery, response: Response) -> None:
-        """Redeliver answered 202 with the first notification's webhook id, and the receiver got the
-        notification again with that ``webhook-id``."""
-        reported = self._answer(response, 202).get("webhook_id")
+    @keyword("Wait For The Redelivery Of")
+    def wait_for_the_redelivery_of(self, first: Delivery) -> Delivery:
+        """The notification that arrives again for the job of ``first``, after it; returns it."""
         what = f"redelivery for job {first.job_id}"
-        (again,) = self._arrived(
+        return self._arrived(
             lambda d: d.job_id == first.job_id and d.number > first.number, 1, self.config.poll_timeout, what
-        )
-        self.check(wh.check_same_webhook_id, first, reported, again)
+        )[0]
 
     # ------------------------------------------------------------------ the deliveries history
     @keyword("Wait For The Deliveries History Of")
@@ -374,7 +370,7 @@ class WebhookKeywords(Core):
     @keyword("Result Url Request")
     def result_url_request(self, delivery: Delivery, job: Job) -> Request:
         """``GET <data.result_url>`` (relative to ``BIFROST_BASE_URL``) with the job's own key."""
-        path = self.check(wh.result_path, delivery, self.config.base_url)
+        path = self.check(wh.result_path, delivery, self.config.base_url, fetch=True)
         return Request("GET", path, {"headers": self.key_headers(job.key, job.key_format)}, job.endpoint)
 
     @keyword("Result Url Should Be The Poll Path Of")
@@ -382,5 +378,7 @@ class WebhookKeywords(Core):
         """``data.result_url`` is the job's poll path (``/v1/async/responses/{id}`` for a job created on
         the integration route), relative or on any origin."""
         expected = endpoints.endpoint(job.endpoint).poll_path(str(job.id))
-        self.check(wh.check_result_url_path, delivery, expected, self.config.base_url)
+        if self.check(wh.result_path, delivery, self.config.base_url) != expected:
+            url = delivery.data.get("result_url")
+            raise self.fail(f"{delivery.summary()}: result_url is {url!r}, expected the poll path {expected}")
         logger.info(f"result_url is the poll path {expected}")
