@@ -30,14 +30,15 @@ Submit Answer Should Have A Job Id
 Job Should Have Failed With Status Code
     ${failed}=    Job    job_id=job-1    status=failed    status_code=${401}    error=${{ {"message": "no key"} }}
     Job Should Have Failed With Status Code    ${failed}    401
-    Run Keyword And Expect Error    GET ${CHAT}/job-1: job job-1 ended failed with status_code 401, expected 500
+    Run Keyword And Expect Error
+    ...    GET ${CHAT}/job-1: job job-1 ended 'failed' (status_code 401), expected failed with status_code 500: *
     ...    Job Should Have Failed With Status Code    ${failed}    500
     ${no_error}=    Job    job_id=job-1    status=failed    status_code=${401}
-    Run Keyword And Expect Error    GET ${CHAT}/job-1: job job-1 ended failed without an error: *
+    Run Keyword And Expect Error    GET ${CHAT}/job-1: job job-1 ended 'failed' (status_code 401) without an error: *
     ...    Job Should Have Failed With Status Code    ${no_error}    401
     ${completed}=    Job    job_id=job-1    status=completed    status_code=${200}
     Run Keyword And Expect Error
-    ...    GET ${CHAT}/job-1: job job-1 ended 'completed' (status_code 200), expected failed: *
+    ...    GET ${CHAT}/job-1: job job-1 ended 'completed' (status_code 200), expected failed with status_code 401: *
     ...    Job Should Have Failed With Status Code
     ...    ${completed}
     ...    401
