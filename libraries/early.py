@@ -50,6 +50,7 @@ class EarlyKeywords(RunKeywords, JobKeywords):
         here, suites, found = BuiltIn().get_variable_value("${SUITE NAME}"), [self.top], []
         while suites[-1].full_name != here:  # this suite, depth first
             suites += suites.pop().suites
+        suites = suites[-1:]  # only it: the suites beside it on the stack start their own
         while suites:
             suite = suites.pop()
             suites += [child for child in suite.suites if not child.setup.name]

@@ -157,7 +157,7 @@ An Expired Job Retrieved On This Route Should Return 404
     [Documentation]    With ASYNC_EXPIRY_TTL as the TTL, the retrieve stops serving the job within the TTL plus
     ...    10 s, and then answers 404.
     [Arguments]    ${route}
-    ${job}=    Create Accepted Integration Job    route=${route}    ttl=${ASYNC_EXPIRY_TTL}
+    ${job}=    Started Early Or Now    Create A Route Job With The Expiry TTL    ${route}
     Wait Until Integration Job Has Expired    ${job}    ${ASYNC_EXPIRY_TTL}
     ${response}=    Retrieve Integration Job    ${job}
     Response Should Be An Error With Status    ${response}    404
