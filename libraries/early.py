@@ -47,10 +47,10 @@ class EarlyKeywords(RunKeywords, JobKeywords):
         setup of their own) whose behaviour keyword is in ``registry`` and whose preconditions hold, in
         the registry's order (a start that waits goes last: the others' jobs are already out)."""
         order = {normalize(name): (index, start) for index, (name, start) in enumerate(registry.items())}
-        here, suites, found = BuiltIn().get_variable_value("${SUITE NAME}"), [self.top], []
-        while suites[-1].full_name != here:  # this suite, depth first
-            suites += suites.pop().suites
-        suites = suites[-1:]  # only it: the suites beside it on the stack start their own
+        here, suite, found = BuiltIn().get_variable_value("${SUITE NAME}"), self.top, []
+        while suite.full_name != here:  # down the path to this suite (its siblings start their own)
+            suite = next(c for c in suite.suites if here == c.full_name or here.startswith(c.full_name + "."))
+        suites = [suite]
         while suites:
             suite = suites.pop()
             suites += [child for child in suite.suites if not child.setup.name]

@@ -55,9 +55,9 @@ class RunKeywords(Core):
         """Fails in one line naming the request and what the transport saw (refused, timed out, cut
         short): ``Send`` calls it when RequestsLibrary raised instead of returning an answer."""
         last = self.exchanges[-1] if self.exchanges else None
-        ours = last is not None and last.response is None and last.request.method == method.upper()
-        seen = last.error if ours and last is not None and last.error else error  # else nothing was sent
-        raise self.fail(f"{method.upper()} {path} → {seen}")
+        if last and last.response is None and last.error and last.request.method == method.upper():
+            error = last.error  # else nothing was sent (a bad argument): RequestsLibrary's own words
+        raise self.fail(f"{method.upper()} {path} → {error}")
 
     # The preflight runs once per run (PabotLib's Run Setup Only Once): its judges record findings
     # instead of raising, the findings are shared as a parallel value, and every process applies
