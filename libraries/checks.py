@@ -57,14 +57,15 @@ NO_REQUEST_ID = "the gateway's job envelope has no request_id (older Bifrost bui
 
 
 class CheckKeywords(Core):
-    def _ended(self, job: Job, wanted: str = "") -> tuple[Response, dict[str, Any]]:
-        """The finished job's terminal poll and envelope; fails unless it ended `wanted`."""
+    def _ended(self, job: Job, wanted: str = "", code: int | None = None) -> tuple[Response, dict[str, Any]]:
+        """The finished job's terminal poll and envelope; fails unless it ended `wanted` (with `code`)."""
         if job.terminal is None:
             raise self.fail(f"{job} has not been waited for: use Wait Until Job Is Terminal first")
         result = job.envelope
-        if wanted and result.get("status") != wanted:
+        if wanted and (result.get("status") != wanted or code not in (None, result.get("status_code"))):
+            expected = wanted if code is None else f"{wanted} with status_code {code}"
             ended = f"job {job.id} ended {result.get('status')!r} (status_code {result.get('status_code')!r})"
-            raise self.fail(f"{label(job.terminal)}: {ended}, expected {wanted}: {short(result)}")
+            raise self.fail(f"{label(job.terminal)}: {ended}, expected {expected}: {short(result)}")
         return job.terminal, result
 
     def _completed(self, job: Job) -> dict[str, Any]:
@@ -226,6 +227,14 @@ class CheckKeywords(Core):
     def job_should_have_ended(self, outcome: str, job: Job) -> None:
         """The finished job ended ``completed`` or ``failed`` (a job without a model may, on newer builds)."""
         self._ended(job, outcome.lower())
+
+    @keyword("Job Should Have Failed With Status Code")
+    def job_should_have_failed_with_status_code(self, job: Job, status_code: int) -> None:
+        """The finished job ended ``failed`` with this ``status_code`` and an error."""
+        last, result = self._ended(job, "failed", int(status_code))
+        if result.get("error") is None:
+            ended = f"job {job.id} ended 'failed' (status_code {status_code})"  # as _ended checked
+            raise self.fail(f"{label(last)}: {ended} without an error: {short(result)}")
 
     @keyword("Failed Job Should Report The Provider Error")
     def failed_job_should_report_the_provider_error(self, job: Job) -> None:
