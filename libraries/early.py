@@ -13,13 +13,19 @@ from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
 from robot.utils import normalize as robot_normalize
 
+from libraries import polling
 from libraries.core import Job
-from libraries.jobs import JobKeywords
+from libraries.jobs import BATCH_WORKERS, JobKeywords
 from libraries.run import RunKeywords
 
 
 def normalize(name: str) -> str:  # as Robot matches keyword names
     return str(robot_normalize(name, ignore="_"))
+
+
+def _unfinished(job: object) -> bool:
+    """A job started early that nobody has seen end or fail yet."""
+    return isinstance(job, Job) and bool(job.id) and job.terminal is None and job.failure is None
 
 
 class EarlyKeywords(RunKeywords, JobKeywords):
@@ -63,28 +69,59 @@ class EarlyKeywords(RunKeywords, JobKeywords):
 
     @keyword("Start Job Early")
     def start_job_early(self, test: str, start: str, *arguments: str) -> None:
-        """Runs ``start`` for ``test`` now and keeps what it returned or how it failed, for the test."""
-        first, value, error = len(self.exchanges), None, None
+        """Runs ``start`` for ``test`` now and keeps what it returned or how it failed, for the test. A
+        start that waited (for its job, a notification) is followed by one poll of each job started
+        before it, so that a job which ended meanwhile is seen ending before its TTL runs out."""
+        first, began, value, error = len(self.exchanges), time.monotonic(), None, None
         try:
             value = BuiltIn().run_keyword(start, *arguments)
         except Exception as err:  # raised again in the test it belongs to
             error = err
         self.started[(test, normalize(start))] = (self.exchanges[first:], value, error)
+        if time.monotonic() - began > self.config.poll_interval:
+            self._follow(timeout=0, late=False)
 
     @keyword("Follow The Jobs Started Early")
     def follow_the_jobs_started_early(self) -> None:
-        """Waits until every job started early is terminal (one BIFROST_POLL_TIMEOUT for all), so that
-        each is seen ending at once; a wait's failure is raised by its test's own wait."""
-        deadline = time.monotonic() + self.config.poll_timeout
-        for exchanges, value, _ in self.started.values():
-            for job in value if isinstance(value, list) else [value]:
-                if isinstance(job, Job) and job.id and job.terminal is None and time.monotonic() < deadline:
-                    first = len(self.exchanges)
-                    try:
-                        self.wait_until_job_is_terminal(job)
-                    except Exception as err:  # the test's own wait raises it
-                        job.failure = err
-                    exchanges += self.exchanges[first:]  # the test's replay has these polls too
+        """Polls every job started early in rounds, all at once, until each is terminal (one
+        BIFROST_POLL_TIMEOUT for all), so that each is seen ending as it ends, however many there are:
+        a job with a short TTL is seen before it expires. A job's problem (an in-flight answer other than
+        202, no end in time) is raised by its test's own wait."""
+        self._follow(timeout=self.config.poll_timeout, late=True)
+
+    def _follow(self, timeout: float, late: bool) -> None:
+        records = [
+            (exchanges, job)
+            for exchanges, value, _ in self.started.values()
+            for job in (value if isinstance(value, list) else [value])
+            if _unfinished(job)
+        ]
+        if not records:
+            return
+        first, started = len(self.exchanges), time.monotonic()
+        problems, polls = polling.poll_until_terminal(
+            [job for _, job in records],
+            lambda job: self._poll(job, f"while waiting for job {job.id} ({job.endpoint})"),
+            timeout=timeout,
+            interval=self.config.poll_interval,
+            workers=BATCH_WORKERS,
+            late=late,
+        )
+        for job, problem in problems:
+            what = f"job {job.id} ({job.endpoint})"
+            job.failure = self.fail(
+                problem if problem.startswith(what) else f"while waiting for {what}: {problem}"
+            )
+        polled = self.exchanges[first:]
+        for exchanges, job in records:  # the test's replay has its job's polls too
+            exchanges += [e for e in polled if str(job.id) in str(e.request.url)]
+            if job.seen_terminal_at is not None and job.sent_at:
+                self.timings.append((job.endpoint, "terminal", job.seen_terminal_at - job.sent_at))
+        ended = sum(job.seen_terminal_at is not None for _, job in records)
+        logger.info(
+            f"{ended} of {len(records)} jobs started early seen terminal after"
+            f" {time.monotonic() - started:.2f} s ({polls} polls, {len(problems)} problems)"
+        )
 
     @keyword("Started Early Or Now")
     def started_early_or_now(self, start: str, *arguments: Any) -> Any:

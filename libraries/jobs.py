@@ -283,7 +283,7 @@ class JobKeywords(Core):
         logger.info(
             f"{len(jobs.jobs)} jobs: {summary} after {time.monotonic() - started:.2f} s ({polls} polls)"
         )
-        self._fail_with(problems, "problems while waiting")
+        self._fail_with([problem for _, problem in problems], "problems while waiting")
 
     @keyword("Every Poll Should Return Its Own Job")
     def every_poll_should_return_its_own_job(self, jobs: Batch) -> None:

@@ -312,12 +312,14 @@ def poll_until_terminal(
     timeout: float,
     interval: float,
     workers: int,
+    late: bool = True,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
-) -> tuple[list[str], int]:
+) -> tuple[list[tuple[Job, str]], int]:
     """Polls the unfinished jobs in rounds, each all at once, until all are terminal (recorded on each job);
-    returns the problems (a job with one is polled no more) and how many polls it made."""
-    problems: list[str] = []
+    returns each job's problem (a job with one is polled no more; with `late`, one not terminal in time)
+    and how many polls it made."""
+    problems: list[tuple[Job, str]] = []
     deadline = clock() + timeout
     waits = delays(interval)
     waiting, polls = [job for job in jobs if job.id is not None], 0
@@ -328,16 +330,17 @@ def poll_until_terminal(
         for job, exchange in zip(waiting, answers, strict=True):
             polls, body = polls + 1, _read(exchange)
             if isinstance(body, str) or not isinstance(exchange, Response):
-                problems.append(str(body))
+                problems.append((job, str(body)))
             elif body.get("status") in TERMINAL:  # its HTTP status is judged by its own check
                 job.terminal, job.seen_terminal_at, job.envelope = exchange, received_at(exchange), body
             elif problem := poll_problem(exchange, body):
-                problems.append(problem)
+                problems.append((job, problem))
             else:
                 still.append(job)
         waiting = still
         if waiting and clock() >= deadline:
-            problems += [f"job {job.id} ({job.endpoint}) not terminal after {timeout:g} s" for job in waiting]
+            after = f"not terminal after {timeout:g} s (BIFROST_POLL_TIMEOUT)"
+            problems += [(job, f"job {job.id} ({job.endpoint}) {after}") for job in waiting if late]
             break
     return problems, polls
 

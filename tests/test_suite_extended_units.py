@@ -413,8 +413,8 @@ def test_batch_polling_reports_wrong_in_flight_answers_and_timeouts() -> None:
         clock=lambda: now[0],
         sleep=sleep,
     )
-    assert any("answered 200 for a processing job, expected 202" in p for p in problems)
-    assert any("not terminal after 2 s" in p for p in problems)
+    assert any("answered 200 for a processing job, expected 202" in p for _, p in problems)
+    assert any("not terminal after 2 s" in p for _, p in problems)
 
 
 def test_own_job_problems_for_unusable_answers_and_errors() -> None:
@@ -494,6 +494,16 @@ def test_batch_polling_until_every_job_ends() -> None:
     assert waits == pytest.approx([0.05, 0.1, 0.2])
 
 
+def test_one_round_of_batch_polling_records_the_ended_jobs_and_leaves_the_others() -> None:
+    ended, running = batch_job("r1"), batch_job("r2", "running-job")
+    script = {JOB: answer(200, completed()), "running-job": answer(202, job("processing"))}
+    problems, polls = polling.poll_until_terminal(
+        [ended, running], lambda one: script[str(one.id)], timeout=0, interval=0.5, workers=2, late=False
+    )
+    assert (problems, polls) == ([], 2)
+    assert ended.envelope["status"] == "completed" and running.terminal is None
+
+
 def test_batch_polling_reports_errors_and_unusable_answers_and_stops_polling_those_jobs() -> None:
     jobs = [batch_job(job_id=f"job-{index}") for index in range(3)]
 
@@ -508,9 +518,12 @@ def test_batch_polling_reports_errors_and_unusable_answers_and_stops_polling_tho
         jobs, poll, timeout=5, interval=0.5, workers=3, sleep=lambda _: None
     )
     assert problems == [
-        "GET /v1/async/chat/completions/job-0 → connection refused",
-        f"GET /v1/async/chat/completions/{JOB} answered 502 with text/html instead of JSON:"
-        " '<html>bad gateway</html>'",
+        (jobs[0], "GET /v1/async/chat/completions/job-0 → connection refused"),
+        (
+            jobs[1],
+            f"GET /v1/async/chat/completions/{JOB} answered 502 with text/html instead of JSON:"
+            " '<html>bad gateway</html>'",
+        ),
     ]
     assert polls == 3 and [one.terminal is not None for one in jobs] == [False, False, True]
 
