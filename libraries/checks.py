@@ -23,7 +23,6 @@ from libraries.core import (
     json_object,
     json_or_none,
     label,
-    received_at,
     short,
     snippet,
 )
@@ -268,16 +267,6 @@ class CheckKeywords(Core):
             raise self.fail(
                 f"{answered(response)}, expected the job's status_code {code}: {snippet(response)}"
             )
-
-    @keyword("Answer Should Come Well Inside The TTL")
-    def answer_should_come_well_inside_the_ttl(self, response: Response, job: Job, ttl: int) -> None:
-        """Skips when ``response`` came over half the TTL after the job ended (too late to say)."""
-        after = received_at(response) - float(job.seen_terminal_at or 0)
-        if after > int(ttl) / 2:
-            raise self.skip(
-                f"the poll answered {after:.1f} s after the job ended, not well inside its TTL of {ttl} s"
-            )
-        logger.info(f"answered {after:.2f} s after the job ended (TTL {ttl} s)")
 
     # ------------------------------------------------------------------ a watched job
     @keyword("In-Flight Polls Should Answer 202 Without Terminal Fields")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from libraries import core, endpoints, envelope, keys, polling  # noqa: E402
 from libraries.core import GatewayError, Job  # noqa: E402
+from libraries.early import EarlyKeywords  # noqa: E402
 from libraries.masking import Masker, secrets_from_environment  # noqa: E402
 from variables import ENDPOINT_NAMES, load_config  # noqa: E402
 
@@ -492,6 +494,30 @@ def test_batch_polling_until_every_job_ends() -> None:
     assert second.envelope["id"] == "second-job" and first.terminal is not None
     assert refused.terminal is None and refused.envelope == {}
     assert waits == pytest.approx([0.05, 0.1, 0.2])
+
+
+def test_jobs_started_early_are_followed_all_at_once_and_a_poll_problem_stays_with_its_job(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """40 jobs whose polls take 0.1 s each (a loaded machine): followed one after another, the last
+    would be seen 4 s after its end, past a short TTL (a CI flake); in rounds, all at once, within one."""
+    library = EarlyKeywords()
+    jobs = [batch_job(job_id=f"job-{index}") for index in range(40)]
+    library.started = {(f"Suite.Test {n}", "start"): ([], one, None) for n, one in enumerate(jobs)}
+    ends = time.monotonic() + 0.3
+
+    def poll(one: Job, what: str) -> requests.Response:
+        time.sleep(0.1)
+        if one.id == "job-7":
+            return answer(404, {"error": {"message": "job not found or expired"}})
+        return answer(200, completed(id=one.id)) if time.monotonic() >= ends else answer(202, job("pending"))
+
+    monkeypatch.setattr(library, "_poll", poll)
+    library.follow_the_jobs_started_early()
+    seen = [one.seen_terminal_at for one in jobs if one.id != "job-7"]
+    assert None not in seen and max(seen) - ends < 1.0  # type: ignore[operator]
+    assert jobs[7].terminal is None and "answered 404" in str(jobs[7].failure)
+    assert [one.failure for one in jobs if one.id != "job-7"] == [None] * 39
 
 
 def test_one_round_of_batch_polling_records_the_ended_jobs_and_leaves_the_others() -> None:

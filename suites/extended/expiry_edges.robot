@@ -3,6 +3,7 @@ Documentation    Expiry on the suite's own clock: a job is served right after it
 ...              passed (ASYNC_EXPIRY_TTL), public or key-scoped.
 
 Resource         resources/jobs.resource
+Resource         resources/ttl.resource
 
 Test Template    A Job Should Be Served Inside Its TTL And Gone After It
 
@@ -20,11 +21,11 @@ Key-Scoped Job Is Served Inside Its TTL And Gone After It
 
 *** Keywords ***
 A Job Should Be Served Inside Its TTL And Gone After It
-    [Documentation]    A poll right after the job ended answers 200 with the job; from TTL seconds
-    ...    after it ended (monotonic clock), polls answer 404.
+    [Documentation]    The poll that saw the job ended (right after its end) answers 200 with the job;
+    ...    from TTL seconds after it ended (monotonic clock), polls answer 404.
     [Arguments]    ${key}
-    ${job}    ${response}=    Started Early Or Now    Run A Job With The Expiry TTL And Poll It At Its End    ${key}
-    Answer Should Come Well Inside The TTL    ${response}    ${job}    ${ASYNC_EXPIRY_TTL}
-    Response Status Should Be    ${response}    200
-    Poll Answer Should Match The Job State    ${response}    ${job}
+    ${job}=    Started Early Or Now    Submit A Chat Job With The Expiry TTL    ${key}
+    Wait Until Job Is Terminal    ${job}
+    Response Status Should Be    ${job.terminal}    200
+    Poll Answer Should Match The Job State    ${job.terminal}    ${job}
     Job Should Be Gone Once Its TTL Has Passed    ${job}    ${ASYNC_EXPIRY_TTL}
