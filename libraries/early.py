@@ -23,6 +23,15 @@ def normalize(name: str) -> str:  # as Robot matches keyword names
     return str(robot_normalize(name, ignore="_"))
 
 
+def _below(suite: Any, setup: str) -> Any:
+    """The suites below ``suite`` whose setup keyword is ``setup`` (normalized)."""
+    for child in suite.suites:
+        if normalize(child.setup.name or "") == setup:
+            yield child
+        else:
+            yield from _below(child, setup)
+
+
 def _unfinished(job: object) -> bool:
     """A job started early that nobody has seen end or fail yet."""
     return isinstance(job, Job) and bool(job.id) and job.terminal is None and job.failure is None
@@ -36,6 +45,7 @@ class EarlyKeywords(RunKeywords, JobKeywords):
     def __init__(self) -> None:
         super().__init__()
         self.started: dict[tuple[str, str], tuple[list[Any], Any, BaseException | None]] = {}
+        self.webhooks_for_the_process = False  # the top setup prepared the webhooks for every suite
 
     def start_suite(self, data: Any, result: object) -> None:  # listener
         self.top = self.top or data
@@ -48,24 +58,52 @@ class EarlyKeywords(RunKeywords, JobKeywords):
         return True
 
     @keyword("Jobs To Start Early")
-    def jobs_to_start_early(self, registry: dict[str, str]) -> list[list[Any]]:
+    def jobs_to_start_early(self, registry: dict[str, str], within: str = "") -> list[list[Any]]:
         """``[test, start keyword, *arguments]`` of the tests of this suite (and of child suites without a
-        setup of their own) whose behaviour keyword is in ``registry`` and whose preconditions hold, in
-        the registry's order (a start that waits goes last: the others' jobs are already out)."""
+        setup of their own) whose behaviour keyword is in ``registry``, whose preconditions hold and whose
+        job is not started yet, in the registry's order (a start that waits goes last: the others' jobs
+        are already out). With ``within`` (a suite setup's keyword), the tests of the suites below this
+        one whose setup is that keyword instead: the top setup starts their jobs with its own."""
         order = {normalize(name): (index, start) for index, (name, start) in enumerate(registry.items())}
         here, suite, found = BuiltIn().get_variable_value("${SUITE NAME}"), self.top, []
         while suite.full_name != here:  # down the path to this suite (its siblings start their own)
             suite = next(c for c in suite.suites if here == c.full_name or here.startswith(c.full_name + "."))
-        suites = [suite]
+        suites = [suite] if not within else list(_below(suite, normalize(within)))
         while suites:
             suite = suites.pop()
             suites += [child for child in suite.suites if not child.setup.name]
             for test in filter(self._starts_here, suite.tests):
                 for step in (s for s in test.body if normalize(getattr(s, "name", None) or "") in order):
                     index, start = order[normalize(step.name)]
-                    found.append((index, [test.full_name, start, *step.args]))
+                    if (test.full_name, normalize(start)) not in self.started:
+                        found.append((index, [test.full_name, start, *step.args]))
                     break
         return [start for _, start in sorted(found, key=lambda pair: pair[0])]
+
+    @keyword("Start Webhook Jobs Early")
+    def start_webhook_jobs_early(self, registry: dict[str, str], setup: str, prepare: str) -> None:
+        """Starts the jobs of the selected tests of the suites below this one whose setup is ``setup`` (the
+        webhook suites), after ``prepare`` (the webhook API check and the receiver) passed; then the
+        receiver and the endpoints serve the whole process (``Webhook Cleanup Is Due``), and their
+        waits run while the process's other tests do. When ``prepare`` fails or skips, nothing is started:
+        each webhook suite's own setup then says why."""
+        if not (starts := self.jobs_to_start_early(registry, within=setup)):
+            return
+        try:
+            BuiltIn().run_keyword(prepare)
+        except Exception as err:  # each webhook suite's setup runs the same check and reports it
+            logger.info(f"webhook jobs not started early: {self.masker(str(err))}")
+            return
+        self.webhooks_for_the_process = True
+        for start in starts:
+            self.start_job_early(*start)
+
+    @keyword("Webhook Cleanup Is Due")
+    def webhook_cleanup_is_due(self) -> bool:
+        """Whether this suite's teardown deletes the endpoints and stops the receiver: a webhook suite's,
+        unless the top setup prepared the webhooks for the whole process; then the top suite's."""
+        top = self.top is not None and BuiltIn().get_variable_value("${SUITE NAME}") == self.top.full_name
+        return top == self.webhooks_for_the_process
 
     @keyword("Start Job Early")
     def start_job_early(self, test: str, start: str, *arguments: str) -> None:

@@ -11,8 +11,9 @@ Long waits are known by what the tests do, whatever a run measured: a test tagge
 `{ }` group is one Robot process (a *lane*), and the lanes of long waits come first:
 
 - the tests whose jobs a suite setup starts early (resources/early.resource names their behaviour
-  keywords) wait together, so those started by one setup share a lane; a start that itself waits
-  for its job (`Run ...`) holds up that setup, so each such test gets a lane of its own;
+  keywords) wait together, so those started by one setup share a lane (the top setup starts the
+  webhook suites' jobs with its own); a start that itself waits for its job (`Run ...`) holds up
+  that setup, so each such test gets a lane of its own;
 - a long test that waits on its own (not started early) adds its whole time to a lane: it joins
   one that stays within the longest lane, else opens a new one;
 - the other tests fill the lanes, least loaded first, within the longest lane, then new lanes.
@@ -37,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Tags of the tests that wait long: TTL expiry, webhook quiet windows and retries, slow-model jobs.
 LONG_WAIT_TAGS = frozenset({"slow", "webhooks", "requires-slow-model"})
 REGISTRY = ROOT / "resources" / "early.resource"  # &{STARTED EARLY}: behaviour keyword=start keyword
+# The suite setup whose jobs the top setup starts with its own (Start Jobs Early, webhook_suites).
+STARTED_BY_THE_TOP = "preparethewebhooksuite"
 
 # Seconds a pabot item costs besides its tests: starting Robot, the suite setup and teardown.
 ITEM_OVERHEAD = 1.0
@@ -118,7 +121,8 @@ def inventory(root: Path = ROOT) -> list[Test]:
     found: list[Test] = []
 
     def walk(suite: object, setup: str) -> None:
-        setup = suite.full_name if suite.setup.name else setup  # type: ignore[attr-defined]
+        own = suite.setup.name and _norm(suite.setup.name) != STARTED_BY_THE_TOP  # type: ignore[attr-defined]
+        setup = suite.full_name if own else setup  # type: ignore[attr-defined]
         for test in suite.tests:  # type: ignore[attr-defined]
             step = next(
                 (starts[_norm(k.name)] for k in test.body if _norm(getattr(k, "name", "") or "") in starts),
