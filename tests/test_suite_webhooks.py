@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -603,3 +604,23 @@ def test_without_webhook_support_every_webhook_test_skips(
     for name, (status, message) in tests.items():
         assert status == "SKIP", (name, status, message)
         assert "no webhook support: GET /api/webhooks answered 404" in message, message
+
+
+@pytest.mark.slow
+def test_every_endpoint_the_run_created_is_deleted_once_it_ends(tmp_path: Path) -> None:
+    """The top setup prepares the webhooks for the whole process (its jobs start early), so the endpoints
+    outlive each webhook suite and the top teardown deletes them: none is left behind."""
+    server = BackgroundServer(build_app(GatewayConfig(webhook_backoff_scale=0.1)))
+    url = server.start()
+    try:
+        selection = ["--include", "webhooksANDextended", "--include", "webhooks-api"]
+        settings = clean_env(BIFROST_BASE_URL=url, BIFROST_WEBHOOK_QUIET="1s")
+        done = run(robot_command(tmp_path, *selection), settings)
+        tests = statuses(tmp_path)
+        assert done.returncode == 0, done.stdout[-3000:]
+        assert "FAIL" not in {status for status, _ in tests.values()}, tests  # no keys: key tests skip
+        with urllib.request.urlopen(f"{url}/api/webhooks?search=acceptance-&limit=100") as answer:
+            left = [endpoint["name"] for endpoint in json.load(answer)["endpoints"]]
+    finally:
+        server.stop()
+    assert left == [], f"endpoints left behind by the run: {left}"
