@@ -46,6 +46,7 @@ class EarlyKeywords(RunKeywords, JobKeywords):
         super().__init__()
         self.started: dict[tuple[str, str], tuple[list[Any], Any, BaseException | None]] = {}
         self.webhooks_for_the_process = False  # the top setup prepared the webhooks for every suite
+        self.last_round = 0.0  # monotonic time of the last round of polls of the jobs started early
 
     def start_suite(self, data: Any, result: object) -> None:  # listener
         self.top = self.top or data
@@ -107,16 +108,18 @@ class EarlyKeywords(RunKeywords, JobKeywords):
 
     @keyword("Start Job Early")
     def start_job_early(self, test: str, start: str, *arguments: str) -> None:
-        """Runs ``start`` for ``test`` now and keeps what it returned or how it failed, for the test. A
-        start that waited (for its job, a notification) is followed by one poll of each job started
-        before it, so that a job which ended meanwhile is seen ending before its TTL runs out."""
-        first, began, value, error = len(self.exchanges), time.monotonic(), None, None
+        """Runs ``start`` for ``test`` now and keeps what it returned or how it failed, for the test. Once
+        ``BIFROST_POLL_INTERVAL`` has passed since the last round of polls (starts that wait, or many
+        starts on a slow gateway), each job started so far is polled once, so that a job which ended
+        meanwhile is seen ending before its TTL runs out."""
+        first, value, error = len(self.exchanges), None, None
+        self.last_round = self.last_round or time.monotonic()
         try:
             value = BuiltIn().run_keyword(start, *arguments)
         except Exception as err:  # raised again in the test it belongs to
             error = err
         self.started[(test, normalize(start))] = (self.exchanges[first:], value, error)
-        if time.monotonic() - began > self.config.poll_interval:
+        if time.monotonic() - self.last_round > self.config.poll_interval:
             self._follow(timeout=0, late=False)
 
     @keyword("Follow The Jobs Started Early")
@@ -128,6 +131,7 @@ class EarlyKeywords(RunKeywords, JobKeywords):
         self._follow(timeout=self.config.poll_timeout, late=True)
 
     def _follow(self, timeout: float, late: bool) -> None:
+        self.last_round = time.monotonic()
         records = [
             (exchanges, job)
             for exchanges, value, _ in self.started.values()
