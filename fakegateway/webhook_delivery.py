@@ -198,6 +198,10 @@ class Dispatcher:
         while True:
             outcome = await self._attempt(note, attempt_no, enqueued)
             endpoint = enqueued or self.registry.get(note.endpoint_id)
+            if endpoint is None and self._faults.on("webhook-deleted-endpoint-called"):
+                endpoint = self._last_seen.get(
+                    note.endpoint_id
+                )  # deleted during the attempt: retried all the same
             if outcome != RETRYABLE or endpoint is None:
                 return
             spec = endpoint.spec

@@ -11,9 +11,11 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count, pairwise
 from pathlib import Path
 from typing import Any
@@ -1143,6 +1145,49 @@ def _gone_before_the_retry(gw: RunningGateway, receiver: Receiver) -> None:
         else:
             assert gw.request("DELETE", f"{API}/{hook.id}").status_code == 200
         hook.wait(1, quiet=0.6)
+
+
+@pytest.mark.parametrize("fault", ["", "webhook-deleted-endpoint-called"])
+def test_an_endpoint_deleted_while_its_attempt_is_answered_gets_no_retry_unless_the_fault(
+    gateway_factory: GatewayFactory, fault: str
+) -> None:
+    """The receiver deletes the endpoint before it answers 500, so the delete always lands before the
+    gateway decides on a retry: the clean gateway makes none, the fault retries the deleted endpoint.
+    (With the delete after the answer, the fault's retry depended on which came first: a flake.)"""
+    gw = gateway_factory(*filter(None, [fault]), webhook_backoff_scale=SCALE)
+    calls: list[str] = []
+    endpoint: dict[str, str] = {}
+
+    class DeletingReceiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            calls.append(self.path)
+            gw.request("DELETE", f"{API}/{endpoint['id']}")
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), DeletingReceiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        body = {
+            "name": "deleted-on-arrival", "url": f"http://127.0.0.1:{server.server_port}/in",
+            "events": ["async_job.completed"], "allow_private_network": True,
+            "retry_backoff_initial_seconds": 30, "max_retries": 3,
+        }  # fmt: skip
+        created = gw.post(API, json=body)
+        assert created.status_code == 201, created.text
+        endpoint["id"] = created.json()["endpoint"]["id"]
+        gw.submit_ok("chat_completion", {HEADER: "deleted-on-arrival"})
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline and len(calls) < 2:
+            time.sleep(0.05)
+    finally:
+        server.shutdown()
+    assert len(calls) == (2 if fault else 1), calls
 
 
 WEBHOOK_FAULTS = sorted(name for name in FAULTS if name.startswith("webhook-"))
