@@ -197,11 +197,7 @@ class Dispatcher:
             enqueued = None
         while True:
             outcome = await self._attempt(note, attempt_no, enqueued)
-            endpoint = enqueued or self.registry.get(note.endpoint_id)
-            if endpoint is None and self._faults.on("webhook-deleted-endpoint-called"):
-                endpoint = self._last_seen.get(
-                    note.endpoint_id
-                )  # deleted during the attempt: retried all the same
+            endpoint = self._endpoint(note, enqueued)
             if outcome != RETRYABLE or endpoint is None:
                 return
             spec = endpoint.spec
@@ -217,11 +213,17 @@ class Dispatcher:
             if self._faults.on("webhook-id-changes"):
                 note = replace(note, webhook_id=str(uuid4()))
 
+    def _endpoint(self, note: Notification, enqueued: Endpoint | None) -> Endpoint | None:
+        """The endpoint as it is now (None once deleted), or as enqueued (`webhook-endpoint-state-ignored`);
+        `webhook-deleted-endpoint-called` keeps a deleted one as last seen, for attempts and retries."""
+        endpoint = enqueued or self.registry.get(note.endpoint_id)
+        if endpoint is None and self._faults.on("webhook-deleted-endpoint-called"):
+            endpoint = self._last_seen.get(note.endpoint_id)
+        return endpoint
+
     async def _attempt(self, note: Notification, attempt_no: int, enqueued: Endpoint | None = None) -> str:
         faults = self._faults
-        endpoint = enqueued or self.registry.get(note.endpoint_id)
-        if endpoint is None and faults.on("webhook-deleted-endpoint-called"):
-            endpoint = self._last_seen.get(note.endpoint_id)
+        endpoint = self._endpoint(note, enqueued)
         if endpoint is not None:
             self._last_seen[note.endpoint_id] = endpoint
         ignore_disabled = enqueued is not None or faults.on("webhook-disabled-endpoint-called")

@@ -85,7 +85,7 @@ class EarlyKeywords(RunKeywords, JobKeywords):
     def start_webhook_jobs_early(self, registry: dict[str, str], setup: str, prepare: str) -> None:
         """Starts the jobs of the selected tests of the suites below this one whose setup is ``setup`` (the
         webhook suites), after ``prepare`` (the webhook API check and the receiver) passed; then the
-        receiver and the endpoints serve the whole process (``Webhook Cleanup Is Due``), and their
+        receiver and the endpoints serve the whole process (``Webhooks Belong To This Suite``), and their
         waits run while the process's other tests do. When ``prepare`` fails or skips, nothing is started:
         each webhook suite's own setup then says why."""
         if not (starts := self.jobs_to_start_early(registry, within=setup)):
@@ -99,10 +99,11 @@ class EarlyKeywords(RunKeywords, JobKeywords):
         for start in starts:
             self.start_job_early(*start)
 
-    @keyword("Webhook Cleanup Is Due")
-    def webhook_cleanup_is_due(self) -> bool:
-        """Whether this suite's teardown deletes the endpoints and stops the receiver: a webhook suite's,
-        unless the top setup prepared the webhooks for the whole process; then the top suite's."""
+    @keyword("Webhooks Belong To This Suite")
+    def webhooks_belong_to_this_suite(self) -> bool:
+        """Whether this suite prepares the webhooks (API check, receiver) and cleans them up (endpoints,
+        receiver): a webhook suite, unless the top setup prepared them for the whole process; then the top
+        suite."""
         top = self.top is not None and BuiltIn().get_variable_value("${SUITE NAME}") == self.top.full_name
         return top == self.webhooks_for_the_process
 
